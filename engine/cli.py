@@ -1,0 +1,157 @@
+"""Headless commands: `run` (a scenario as real processes, narrated live) and `presets`.
+
+Exit codes (README contract): 0 passed, 2 bad input, 3 barrier broke, 4 a party died or the
+run was stopped.  Bad input is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from engine.events import Event
+from engine.narrative import Narrator
+from engine.presets import list_presets, load_preset
+from engine.report import stage_tables
+from engine.runner import Runner
+from engine.scenario import Scenario, ScenarioError, load_scenario
+
+EXIT_BAD_INPUT = 2
+SPEED_RANGE = (0.05, 100.0)
+
+
+class InputError(Exception):
+    """Bad input from the command line: one line, exit code 2."""
+
+
+def bounded_float(name: str, lo: float, hi: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"{name} must be from {lo:g} to {hi:g}, got {text}")
+        return value
+
+    return parse
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed must be an integer ≥ 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"seed must be an integer ≥ 0, got {text}")
+    return value
+
+
+def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
+    """--preset/--scenario/--speed/--seed, shared by `run` and `gui`."""
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--preset", metavar="NAME", help="a preset name (see `presets`)")
+    source.add_argument("--scenario", metavar="FILE.toml", help="a scenario file")
+    parser.add_argument(
+        "--speed",
+        type=bounded_float("--speed", *SPEED_RANGE),
+        default=1.0,
+        help="divide every work time (and the timeout) by X (default 1)",
+    )
+    parser.add_argument("--seed", type=non_negative_int, help="seed for random work times")
+
+
+def load_chosen_scenario(args: argparse.Namespace, default: str | None = "launch") -> Scenario:
+    try:
+        if args.scenario:
+            return load_scenario(args.scenario)
+        name = args.preset or default
+        if name is None:
+            raise InputError("give --preset NAME or --scenario FILE.toml")
+        return load_preset(name)
+    except ScenarioError as exc:
+        raise InputError(str(exc)) from None
+
+
+def cmd_presets(args: argparse.Namespace) -> int:
+    infos = list_presets()
+    width = max(len(p.name) for p in infos)
+    for info in infos:
+        print(f"{info.name:<{width}}  {info.title}: {info.description}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if not args.preset and not args.scenario:
+        raise InputError("run: give --preset NAME or --scenario FILE.toml")
+    scenario = load_chosen_scenario(args)
+    try:
+        runner = Runner(scenario, speed=args.speed, seed=args.seed, events_path=args.events)
+    except OSError as exc:
+        raise InputError(f"--events: cannot write {args.events}: {exc.strerror}") from None
+    narrator = Narrator()
+    runner.start()
+    events: list[Event] = []
+    while True:
+        try:
+            batch = runner.wait_events(0.2)
+        except KeyboardInterrupt:
+            runner.stop()
+            continue
+        events.extend(batch)
+        if not args.quiet:
+            _print_lines(narrator, batch)
+        if runner.done and not batch:
+            break
+    outcome = runner.outcome
+    assert outcome is not None
+    if getattr(args, "trace", None):
+        from engine.trace_export import write_trace
+
+        write_trace(events, args.trace)
+    names = [p.name for p in scenario.party]
+    print(("" if args.quiet else "\n") + stage_tables(events, names))
+    print(f"\nResult: {outcome.status} — {outcome.reason} (exit code {outcome.exit_code})")
+    return outcome.exit_code
+
+
+def _print_lines(narrator: Narrator, batch: Sequence[Event]) -> None:
+    out = []
+    for event in batch:
+        line = narrator.line(event)
+        if line is not None:
+            out.append(f"[{narrator.relative_s(event):8.3f} s] {line}")
+    if out:
+        print("\n".join(out), flush=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="barrier-viz",
+        description="See how a barrier synchronises real processes. No command opens the GUI.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = sub.add_parser("run", help="run a scenario headless, narrated live")
+    add_scenario_arguments(run)
+    run.add_argument("--events", metavar="FILE.jsonl", help="write every event as JSON Lines")
+    run.add_argument("--trace", metavar="FILE.json", help="write a Chrome/Perfetto trace")
+    run.add_argument("--quiet", action="store_true", help="print only the summary")
+    sub.add_parser("presets", help="list the presets")
+    gui = sub.add_parser("gui", help="open the GUI (the default)")
+    add_scenario_arguments(gui)
+    gui.add_argument("--autorun", action="store_true", help="start the run at once")
+    gui.add_argument("--quit-after-run", action="store_true", help="quit when the run ends")
+    gui.add_argument("--screenshot", metavar="FILE.png", help="save the window at the end")
+    return parser
+
+
+HEADLESS = {"run": cmd_run, "presets": cmd_presets}
+
+
+def run_headless(args: argparse.Namespace) -> int:
+    try:
+        return HEADLESS[args.command](args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT

@@ -1,0 +1,114 @@
+"""The one protocol: every event that crosses a pipe or lands in a log.
+
+Why one small module: a reader of this file knows everything that can arrive, from any backend
+(processes today; threads, asyncio, a replayed log or a traced program later).  Children send
+events as plain tuples (cheap to pickle, see `Event.to_wire`); the parent turns them into frozen
+`Event` objects and writes them as JSON Lines with `to_json_line`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal, TypeAlias
+
+EventKind: TypeAlias = Literal[
+    "run_start",  # parent: the run begins (pid = parent pid, plan and scenario facts)
+    "spawn",  # parent: a party process started (pid = the child's)
+    "work_start",  # child: a work phase begins, with planned_s
+    "progress",  # child: cpu work done so far, fraction 0..1
+    "arrive",  # child: just before wait()
+    "release",  # child: just after wait() returned, with index
+    "action",  # child: inside the barrier action, with message
+    "broken",  # child: wait() raised (BrokenBarrierError or the action's exception)
+    "crash",  # child: the party's own work raised, with error
+    "abort",  # parent: abort() was called on the barrier
+    "reset",  # parent: reset() was called on the barrier
+    "wedged",  # parent: a party died inside wait(); the barrier can never release again
+    "stranded",  # parent: parties wait for arrivals that can never come
+    "stop",  # parent: the user asked the run to stop
+    "exit",  # parent: a party process ended, with exitcode
+    "run_end",  # parent: every party is gone, with status and exit_code
+]
+
+KINDS: Final[frozenset[str]] = frozenset(EventKind.__args__)  # type: ignore[attr-defined]
+BASE_KEYS: Final[tuple[str, ...]] = ("kind", "t_ns", "party", "pid", "stage")
+
+WireEvent: TypeAlias = tuple[str, int, int | None, int, int | None, dict[str, Any]]
+
+
+class EventLogError(ValueError):
+    """A line of an event log is not a valid event (one-line message)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One thing that happened, on the shared `time.monotonic_ns()` clock.
+
+    `party` and `stage` are 0-based; both are None for run-level events (run_start, run_end,
+    abort, reset, stop).  `data` holds the kind-specific keys.
+    """
+
+    kind: str
+    t_ns: int
+    party: int | None
+    pid: int
+    stage: int | None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A kind-specific value, or `default`."""
+        return self.data.get(key, default)
+
+    def to_wire(self) -> WireEvent:
+        return (self.kind, self.t_ns, self.party, self.pid, self.stage, dict(self.data))
+
+    @classmethod
+    def from_wire(cls, wire: WireEvent) -> Event:
+        kind, t_ns, party, pid, stage, data = wire
+        return cls(kind, t_ns, party, pid, stage, data)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "t_ns": self.t_ns,
+            "party": self.party,
+            "pid": self.pid,
+            "stage": self.stage,
+        }
+        out.update(self.data)
+        return out
+
+    def to_json_line(self) -> str:
+        return json.dumps(self.to_json_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json_dict(cls, obj: object) -> Event:
+        """Validate one decoded JSON object; raise EventLogError naming what is wrong."""
+        if not isinstance(obj, dict):
+            raise EventLogError(f"expected a JSON object, got {type(obj).__name__}")
+        missing = [k for k in BASE_KEYS if k not in obj]
+        if missing:
+            raise EventLogError(f"missing key(s): {', '.join(missing)}")
+        kind, t_ns, party, pid, stage = (obj[k] for k in BASE_KEYS)
+        if kind not in KINDS:
+            raise EventLogError(f"unknown kind {kind!r}")
+        if not _is_int(t_ns) or not _is_int(pid):
+            raise EventLogError("t_ns and pid must be integers")
+        if not (party is None or _is_int(party)) or not (stage is None or _is_int(stage)):
+            raise EventLogError("party and stage must be integers or null")
+        data = {k: v for k, v in obj.items() if k not in BASE_KEYS}
+        return cls(kind, t_ns, party, pid, stage, data)
+
+    @classmethod
+    def from_json_line(cls, line: str) -> Event:
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EventLogError(f"not JSON ({exc.msg})") from None
+        return cls.from_json_dict(obj)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)

@@ -1,0 +1,105 @@
+"""What one party process does: work, arrive at the barrier, repeat for every stage.
+
+This is the body of each real child process the runner starts.  Work is either a sleep (as in
+the classic article) or real CPU work that reports real progress.  Exit codes tell the parent
+how the party ended (see `PartyExit`).
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from engine.barrier import BrokenBarrierError, InstrumentedBarrier
+from engine.lifeline import die_with_parent, ignore_interrupts
+from engine.sink import ConnectionSink, EventSink, set_process_sink
+
+PROGRESS_INTERVAL_S = 0.05
+CPU_CHUNK = 2_000
+
+
+class PartyExit(IntEnum):
+    PASSED = 0
+    CRASHED = 1
+    BROKEN = 3
+
+
+@dataclass(frozen=True)
+class PartyJob:
+    """Everything a party needs, decided by the parent (so runs are reproducible)."""
+
+    index: int
+    name: str
+    work_s: tuple[float, ...]  # per stage, speed already applied
+    workload: str  # "sleep" | "cpu"
+    cpu_rate: float = 0.0  # cpu work units per second, measured by the parent
+    crash_at_stage: int | None = None
+
+
+def spin(units: int) -> float:
+    """A fixed amount of pure-Python arithmetic: holds the GIL, like real CPU-bound work."""
+    acc = 0.0
+    for i in range(units):
+        acc += (i % 7) * 0.5
+    return acc
+
+
+def measure_cpu_rate(sample_s: float = 0.02) -> float:
+    """Work units per second on this machine, so cpu work takes roughly its planned time."""
+    units, start = 0, time.perf_counter()
+    while time.perf_counter() - start < sample_s:
+        spin(CPU_CHUNK)
+        units += CPU_CHUNK
+    return units / (time.perf_counter() - start)
+
+
+def do_work(job: PartyJob, stage: int, sink: EventSink) -> None:
+    seconds = job.work_s[stage]
+    if job.workload != "cpu":
+        time.sleep(seconds)
+        return
+    total = max(int(seconds * job.cpu_rate), 1)
+    done, last_report = 0, time.monotonic()
+    while done < total:
+        step = min(CPU_CHUNK, total - done)
+        spin(step)
+        done += step
+        now = time.monotonic()
+        if now - last_report >= PROGRESS_INTERVAL_S and done < total:
+            sink.emit("progress", stage, fraction=round(done / total, 4))
+            last_report = now
+
+
+def run_party(job: PartyJob, barrier: InstrumentedBarrier, sink: EventSink) -> PartyExit:
+    """The party's life: for each stage, work then wait.  Returns how it ended."""
+    for stage, planned in enumerate(job.work_s):
+        sink.emit("work_start", stage, planned_s=planned, workload=job.workload)
+        try:
+            if job.crash_at_stage == stage:
+                raise RuntimeError(f"{job.name} hit a fault during stage {stage + 1}")
+            do_work(job, stage, sink)
+        except Exception as exc:
+            last = traceback.format_exception_only(exc)[-1].strip()
+            sink.emit("crash", stage, error=last[:500])
+            return PartyExit.CRASHED
+        try:
+            barrier.wait()
+        except BrokenBarrierError:
+            return PartyExit.BROKEN
+        except Exception:  # the action raised in this party; the barrier already reported it
+            return PartyExit.BROKEN
+    return PartyExit.PASSED
+
+
+def party_main(job: PartyJob, barrier: InstrumentedBarrier, conn: Any) -> None:
+    """Process entry point (must be importable by spawn and forkserver children)."""
+    die_with_parent()
+    ignore_interrupts()
+    sink = ConnectionSink(conn, job.index)
+    set_process_sink(sink)
+    code = run_party(job, barrier, sink)
+    conn.close()
+    raise SystemExit(int(code))
