@@ -64,15 +64,18 @@ class Runner:
         self.events: list[Event] = []
         self.outcome: RunOutcome | None = None
         self._stop_requested = False
-        self._wake_r, self._wake_w = os.pipe()
         self._wake_lock = threading.Lock()
-        self._wake_closed = False
+        self._wake_closed = True  # opened by start(), so an unstarted Runner holds no fds
+        self._wake_r = self._wake_w = -1
         self._thread = threading.Thread(target=self._pump, name="run-pump", daemon=True)
         self._procs: list[Any] = []
         self._failure: str | None = None
 
     # ----------------------------------------------------------------- caller side
     def start(self) -> None:
+        with self._wake_lock:
+            self._wake_r, self._wake_w = os.pipe()
+            self._wake_closed = False
         self._thread.start()
 
     def poll(self) -> list[Event]:

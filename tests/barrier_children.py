@@ -16,7 +16,9 @@ def wait_passes(barrier: InstrumentedBarrier, passes: int, results: Any, conn: A
         results.put(("index", barrier.wait()))
 
 
-def wait_expect_broken(barrier: InstrumentedBarrier, results: Any, timeout: float | None = None) -> None:
+def wait_expect_broken(
+    barrier: InstrumentedBarrier, results: Any, timeout: float | None = None
+) -> None:
     """Wait once and report whether the barrier broke."""
     try:
         barrier.wait(timeout)
