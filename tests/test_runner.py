@@ -57,7 +57,7 @@ def test_summary_reports_waits_and_skew() -> None:
     runner = Runner(load_preset("straggler"), speed=10, seed=3)
     events = run_to_end(runner)
     stage = summarise_stages(events)[0]
-    names = [e.get("names") for e in events if e.kind == "run_start"][0]
+    names = next(e.get("names") for e in events if e.kind == "run_start")
     assert names[stage.last_arriver or 0] == "Straggler"
     straggler = names.index("Straggler")
     fast_waits = [stage.wait_ns(p) or 0 for p in stage.arrivals if p != straggler]
