@@ -7,6 +7,7 @@ run was stopped.  Bad input is one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable, Sequence
 
@@ -91,19 +92,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InputError(f"--events: cannot write {args.events}: {exc.strerror}") from None
     narrator = Narrator()
+    # Ctrl+C asks the run to stop (parties ignore SIGINT); the loop then drains to the end.
+    previous = signal.signal(signal.SIGINT, lambda *_: runner.stop())
     runner.start()
     events: list[Event] = []
-    while True:
-        try:
+    try:
+        while True:
             batch = runner.wait_events(0.2)
-        except KeyboardInterrupt:
-            runner.stop()
-            continue
-        events.extend(batch)
-        if not args.quiet:
-            _print_lines(narrator, batch)
-        if runner.done and not batch:
-            break
+            events.extend(batch)
+            if not args.quiet:
+                _print_lines(narrator, batch)
+            if runner.done and not batch:
+                break
+    finally:
+        signal.signal(signal.SIGINT, previous)
     outcome = runner.outcome
     assert outcome is not None
     if getattr(args, "trace", None):

@@ -23,6 +23,7 @@ EventKind: TypeAlias = Literal[
     "action",  # child: inside the barrier action, with message
     "broken",  # child: wait() raised (BrokenBarrierError or the action's exception)
     "crash",  # child: the party's own work raised, with error
+    "kill",  # parent: the app SIGKILLed a party (a fault preset or the user), with reason
     "abort",  # parent: abort() was called on the barrier
     "reset",  # parent: reset() was called on the barrier
     "wedged",  # parent: a party died inside wait(); the barrier can never release again

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.events import Event
+from engine.explain import BreakExplainer
 from engine.scenario import Narrative, ScenarioError, parse_scenario
 
 DEFAULT_NARRATIVE = Narrative()
@@ -25,6 +26,7 @@ class Narrator:
         self.names: list[str] = []
         self.stages = 1
         self.narrative = DEFAULT_NARRATIVE
+        self.explainer = BreakExplainer()
 
     def name(self, party: int | None) -> str:
         if party is None:
@@ -36,10 +38,13 @@ class Narrator:
 
     def line(self, event: Event) -> str | None:
         """The narrative line for `event`, or None."""
+        reason = self.explainer.observe(event)
         handler = getattr(self, f"_on_{event.kind}", None)
         if handler is None:
             return None
         text: str | None = handler(event)
+        if text and reason:
+            text = f"{text} Why: {reason}."
         return text or None
 
     def _template(self, which: str, event: Event, **extra: Any) -> str:
@@ -79,8 +84,25 @@ class Narrator:
 
     def _on_broken(self, e: Event) -> str:
         if e.get("reason") == "action_raised":
-            return f"💥 {self.name(e.party)}: the barrier action raised {e.get('error')}"
-        return f"💥 {self.name(e.party)} got BrokenBarrierError: the barrier broke."
+            return f"💥 {self.name(e.party)}'s wait() re-raised the action's error."
+        return f"💥 {self.name(e.party)} got BrokenBarrierError."
+
+    def _on_kill(self, e: Event) -> str:
+        why = "as the scenario's fault asks" if e.get("reason") == "fault" else "on request"
+        return f"🔪 The app sent SIGKILL to {self.name(e.party)} (pid {e.pid}) {why}."
+
+    def _on_abort(self, e: Event) -> str:
+        who = "The app" if e.get("by") == "app" else "The presenter"
+        return f"⏏ {who} called abort() on the barrier."
+
+    def _on_reset(self, e: Event) -> str:
+        return "↺ The presenter called reset() on the barrier."
+
+    def _on_wedged(self, e: Event) -> str:
+        return f"⛓ {e.get('message')}"
+
+    def _on_stranded(self, e: Event) -> str:
+        return f"⌛ {e.get('message')}"
 
     def _on_crash(self, e: Event) -> str:
         return f"☠ {self.name(e.party)} crashed: {e.get('error')}"

@@ -53,6 +53,13 @@ def decide_outcome(
     if stopped:
         return RunOutcome(RunStatus.STOPPED, "the run was stopped")
     names = _names(events)
+    wedged = next((e for e in events if e.kind == "wedged" and e.party is not None), None)
+    if wedged is not None:
+        who = names.get(wedged.party or 0, "a party")
+        return RunOutcome(
+            RunStatus.DIED,
+            f"{who} died inside wait(); the wedged barrier's remaining parties were ended",
+        )
     died = [i for i, code in sorted(exitcodes.items()) if code not in (0, PARTY_BROKEN_EXIT)]
     if died:
         who = ", ".join(names.get(i, f"party {i + 1}") for i in died)

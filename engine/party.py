@@ -56,8 +56,9 @@ def measure_cpu_rate(sample_s: float = 0.02) -> float:
     return units / (time.perf_counter() - start)
 
 
-def do_work(job: PartyJob, stage: int, sink: EventSink) -> None:
-    seconds = job.work_s[stage]
+def do_work(job: PartyJob, stage: int, sink: EventSink, share: float = 1.0) -> None:
+    """Work for `share` of the stage's planned time: sleep, or real CPU work with progress."""
+    seconds = job.work_s[stage] * share
     if job.workload != "cpu":
         time.sleep(seconds)
         return
@@ -79,6 +80,7 @@ def run_party(job: PartyJob, barrier: InstrumentedBarrier, sink: EventSink) -> P
         sink.emit("work_start", stage, planned_s=planned, workload=job.workload)
         try:
             if job.crash_at_stage == stage:
+                do_work(job, stage, sink, share=0.5)
                 raise RuntimeError(f"{job.name} hit a fault during stage {stage + 1}")
             do_work(job, stage, sink)
         except Exception as exc:

@@ -1,34 +1,30 @@
 """Run a scenario as real processes on a real barrier, and stream their events to the parent.
 
-One "pump" thread owns the run: it starts the party processes, reads the shared event pipe,
-notices each process's exit through its sentinel, carries out stop requests, and writes the
-event log.  Why one thread: it orders a child's last events before its `exit` (the pipe is
-drained before the sentinel is handled), and since it outlives every child, the children's
-PR_SET_PDEATHSIG (tied to the creating thread) only fires when the app really goes.
-
 The caller (GUI frame timer, headless loop, tests) never blocks: `poll()` returns what arrived,
-`stop()` only asks.
+`stop()`, `abort()`, `reset()` and `kill_party()` only ask; the pump thread (engine.run_pump)
+does the work.  Every event is kept (`events`) and, if asked, written to a JSON Lines log as it
+arrives.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.connection
 import os
 import random
 import threading
 import time
 from typing import Any
 
-from engine.actions import MessageAction
+from engine.actions import FailingAction, MessageAction
 from engine.barrier import InstrumentedBarrier
 from engine.event_log import EventLogWriter
-from engine.events import Event, WireEvent
+from engine.events import Event
 from engine.outcome import RunOutcome, decide_outcome
-from engine.party import PartyJob, measure_cpu_rate, party_main
+from engine.party import PartyJob, measure_cpu_rate
+from engine.run_pump import RunPump
 from engine.scenario import Scenario, scenario_to_dict
 
-KILL_GRACE_S = 1.0
+DEFAULT_STUCK_GRACE_S = 3.0
 
 
 class Runner:
@@ -42,45 +38,60 @@ class Runner:
         seed: int | None = None,
         events_path: str | os.PathLike[str] | None = None,
         start_method: str | None = None,
+        stuck_grace_s: float = DEFAULT_STUCK_GRACE_S,
     ) -> None:
         if not speed > 0:
             raise ValueError("speed must be > 0")
         self.scenario = scenario
         self.speed = speed
-        self.seed = seed if seed is not None else scenario.seed
-        if self.seed is None:
-            self.seed = random.randrange(2**31)
+        chosen = seed if seed is not None else scenario.seed
+        self.seed: int = chosen if chosen is not None else random.randrange(2**31)
         method = start_method or scenario.start_method or multiprocessing.get_start_method()
         self.start_method: str = method
         self._ctx: Any = multiprocessing.get_context(method)
         self.plan = [[round(s / speed, 6) for s in row] for row in scenario.work_plan(self.seed)]
         self.timeout = scenario.timeout / speed if scenario.timeout is not None else None
-        action = MessageAction(scenario.action.message) if scenario.action else None
-        self.barrier = InstrumentedBarrier(scenario.parties, action, self.timeout, ctx=self._ctx)
+        self.stuck_grace_s = stuck_grace_s
+        self.barrier = InstrumentedBarrier(
+            scenario.parties, self._action(), self.timeout, ctx=self._ctx
+        )
         self._log = EventLogWriter(events_path) if events_path is not None else None
-        self._lock = threading.Lock()
-        self._arrived = threading.Condition(self._lock)
+        self._arrived = threading.Condition()
         self._pending: list[Event] = []
         self.events: list[Event] = []
         self.outcome: RunOutcome | None = None
-        self._stop_requested = False
         self._wake_lock = threading.Lock()
         self._wake_closed = True  # opened by start(), so an unstarted Runner holds no fds
         self._wake_r = self._wake_w = -1
-        self._thread = threading.Thread(target=self._pump, name="run-pump", daemon=True)
-        self._procs: list[Any] = []
-        self._failure: str | None = None
+        self._pump: RunPump | None = None
+        self._thread = threading.Thread(target=self._pump_main, name="run-pump", daemon=True)
+
+    def _action(self) -> MessageAction | None:
+        action = self.scenario.action
+        if action is None:
+            return None
+        return FailingAction(action.message) if action.raises else MessageAction(action.message)
 
     # ----------------------------------------------------------------- caller side
     def start(self) -> None:
         with self._wake_lock:
             self._wake_r, self._wake_w = os.pipe()
             self._wake_closed = False
+        self._pump = RunPump(
+            self._ctx,
+            self.scenario,
+            self._jobs(),
+            self.barrier,
+            self._deliver,
+            self._wake_r,
+            self.stuck_grace_s,
+            self.timeout,
+        )
         self._thread.start()
 
     def poll(self) -> list[Event]:
         """Every event that arrived since the last call (possibly none)."""
-        with self._lock:
+        with self._arrived:
             batch, self._pending = self._pending, []
         return batch
 
@@ -93,9 +104,20 @@ class Runner:
         return batch
 
     def stop(self) -> None:
-        """Ask the run to end now: parties are terminated, then killed.  Returns at once."""
-        self._stop_requested = True
-        self._poke()
+        """End the run now: parties are terminated, then killed after a grace period."""
+        self._request("stop")
+
+    def abort(self) -> None:
+        """Call abort() on the barrier (off this thread, with a deadline)."""
+        self._request("abort")
+
+    def reset(self) -> None:
+        """Call reset() on the barrier (off this thread, with a deadline)."""
+        self._request("reset")
+
+    def kill_party(self, index: int) -> None:
+        """SIGKILL one party's process, as a crash would."""
+        self._request(f"kill:{index}")
 
     def join(self, timeout: float | None = None) -> bool:
         self._thread.join(timeout)
@@ -107,14 +129,13 @@ class Runner:
 
     @property
     def pids(self) -> list[int]:
-        return [p.pid for p in self._procs if p.pid is not None]
+        return [p.pid for p in (self._pump.procs if self._pump else []) if p.pid is not None]
 
-    def post(self, kind: str, **data: Any) -> None:
-        """Record a run-level event from the parent (abort, reset, stop …)."""
-        self._deliver([Event(kind, time.monotonic_ns(), None, os.getpid(), None, data)])
-
-    # ----------------------------------------------------------------- pump thread
-    def _poke(self) -> None:
+    # ----------------------------------------------------------------- pump side
+    def _request(self, what: str) -> None:
+        if self._pump is None:
+            return
+        self._pump.requests.append(what)
         with self._wake_lock:
             if not self._wake_closed:
                 os.write(self._wake_w, b"x")
@@ -127,114 +148,81 @@ class Runner:
                 self._log.write(events)
             self._arrived.notify_all()
 
-    def _parent_event(
-        self, kind: str, party: int | None = None, pid: int | None = None, **data: Any
-    ) -> Event:
-        return Event(kind, time.monotonic_ns(), party, pid or os.getpid(), None, data)
-
     def _jobs(self) -> list[PartyJob]:
         rate = measure_cpu_rate() if self.scenario.workload == "cpu" else 0.0
         return [
-            PartyJob(i, spec.name, tuple(self.plan[i]), self.scenario.workload, rate)
+            PartyJob(
+                i,
+                spec.name,
+                tuple(self.plan[i]),
+                self.scenario.workload,
+                rate,
+                spec.fault_stage - 1 if spec.fault == "crash" else None,
+            )
             for i, spec in enumerate(self.scenario.party)
         ]
 
     def _run_start_event(self) -> Event:
         s = self.scenario
-        return self._parent_event(
+        return Event(
             "run_start",
-            scenario=scenario_to_dict(s),
-            names=[p.name for p in s.party],
-            parties=s.parties,
-            processes=s.processes,
-            stages=s.stages,
-            speed=self.speed,
-            seed=self.seed,
-            start_method=self.start_method,
-            timeout=self.timeout,
-            plan=self.plan,
-            backend="processes",
-            barrier=self.barrier.barrier_id,
+            time.monotonic_ns(),
+            None,
+            os.getpid(),
+            None,
+            {
+                "scenario": scenario_to_dict(s),
+                "names": [p.name for p in s.party],
+                "parties": s.parties,
+                "processes": s.processes,
+                "stages": s.stages,
+                "speed": self.speed,
+                "seed": self.seed,
+                "start_method": self.start_method,
+                "timeout": self.timeout,
+                "plan": self.plan,
+                "backend": "processes",
+                "barrier": self.barrier.barrier_id,
+            },
         )
 
-    def _pump(self) -> None:
+    def _pump_main(self) -> None:
+        pump = self._pump
+        assert pump is not None
         reader, writer = self._ctx.Pipe(duplex=False)
         try:
             self._deliver([self._run_start_event()])
-            exitcodes = self._start_parties(writer)
+            pump.start_parties(writer)
             writer.close()
-            self._supervise(reader, exitcodes)
+            pump.supervise(reader)
         except Exception as exc:  # e.g. a start method that cannot start here: end cleanly
-            self._failure = f"could not run the parties: {type(exc).__name__}: {exc}"
+            pump.state.failure = f"could not run the parties: {type(exc).__name__}: {exc}"
         finally:
             writer.close()
-            self._finish(reader)
+            pump.kill_leftovers()
+            pump.drain(reader)
+            reader.close()
+            self._finish(pump)
 
-    def _start_parties(self, writer: Any) -> dict[int, int | None]:
-        exitcodes: dict[int, int | None] = {}
-        for job in self._jobs():
-            if self._stop_requested:
-                break
-            proc = self._ctx.Process(
-                target=party_main, args=(job, self.barrier, writer), name=job.name, daemon=True
-            )
-            proc.start()
-            self._procs.append(proc)
-            exitcodes[job.index] = None
-            self._deliver([self._parent_event("spawn", job.index, proc.pid, name=job.name)])
-        return exitcodes
-
-    def _drain(self, reader: Any) -> None:
-        batch: list[Event] = []
-        try:
-            while reader.poll():
-                wire: WireEvent = reader.recv()
-                batch.append(Event.from_wire(wire))
-        except (EOFError, OSError):
-            pass
-        if batch:
-            self._deliver(batch)
-
-    def _supervise(self, reader: Any, exitcodes: dict[int, int | None]) -> None:
-        live = {p.sentinel: (i, p) for i, p in enumerate(self._procs)}
-        kill_at: float | None = None
-        stop_handled = False
-        while live:
-            timeout = None if kill_at is None else max(kill_at - time.monotonic(), 0.0)
-            ready = multiprocessing.connection.wait([reader, self._wake_r, *live], timeout)
-            if self._wake_r in ready:
-                os.read(self._wake_r, 4096)
-            self._drain(reader)
-            for sentinel in [s for s in ready if s in live]:
-                index, proc = live.pop(sentinel)
-                proc.join()
-                exitcodes[index] = proc.exitcode
-                self._deliver([self._parent_event("exit", index, proc.pid, exitcode=proc.exitcode)])
-            if self._stop_requested and not stop_handled:
-                stop_handled = True
-                self._deliver([self._parent_event("stop")])
-                for _, proc in live.values():
-                    proc.terminate()
-                kill_at = time.monotonic() + KILL_GRACE_S
-            if kill_at is not None and time.monotonic() >= kill_at:
-                for _, proc in live.values():
-                    proc.kill()
-                kill_at = time.monotonic() + KILL_GRACE_S
-        self._exitcodes = exitcodes
-
-    def _finish(self, reader: Any) -> None:
-        for proc in self._procs:  # only reached early if starting failed: leave nothing behind
-            if proc.is_alive():
-                proc.kill()
-                proc.join()
-        self._drain(reader)
-        reader.close()
-        codes = getattr(self, "_exitcodes", {p: None for p in range(len(self._procs))})
-        outcome = decide_outcome(self.events, codes, self._stop_requested, self._failure)
-        end = self._parent_event(
-            "run_end", status=outcome.status, exit_code=outcome.exit_code, reason=outcome.reason
+    def _finish(self, pump: RunPump) -> None:
+        state = pump.state
+        outcome = decide_outcome(self.events, state.exitcodes, state.stopped, state.failure)
+        self._deliver(
+            [
+                Event(
+                    "run_end",
+                    time.monotonic_ns(),
+                    None,
+                    os.getpid(),
+                    None,
+                    {
+                        "status": outcome.status,
+                        "exit_code": outcome.exit_code,
+                        "reason": outcome.reason,
+                    },
+                )
+            ]
         )
-        self._deliver([end])
         if self._log is not None:
             self._log.close()
         with self._wake_lock:

@@ -19,6 +19,7 @@ from engine.scenario_model import (
     ALLOWED_BACKENDS,
     DEFAULT_TEMPLATES,
     DEFAULT_WORK,
+    FAULTS,
     MAX_PARTIES,
     MAX_PROCESSES,
     MAX_STAGES,
@@ -43,6 +44,7 @@ __all__ = [
     "ALLOWED_BACKENDS",
     "DEFAULT_TEMPLATES",
     "DEFAULT_WORK",
+    "FAULTS",
     "MAX_PARTIES",
     "MAX_PROCESSES",
     "MAX_STAGES",
@@ -82,6 +84,15 @@ def _work_value(work: object) -> object:
     return work  # not a WorkTime (e.g. via Scenario.replace): let the validator report it
 
 
+def _action_value(action: object) -> object:
+    if not isinstance(action, ActionSpec):
+        return action
+    table: dict[str, object] = {"message": action.message}
+    if action.raises:
+        table["raises"] = True
+    return table
+
+
 def _party_value(spec: object) -> object:
     if not isinstance(spec, PartySpec):
         return spec
@@ -90,6 +101,10 @@ def _party_value(spec: object) -> object:
         table["work"] = _work_value(spec.work)
     if spec.work_by_stage is not None:
         table["work_by_stage"] = [_work_value(w) for w in spec.work_by_stage]
+    if spec.fault is not None:
+        table["fault"] = spec.fault
+        if spec.fault_stage != 1:
+            table["fault_stage"] = spec.fault_stage
     return table
 
 
@@ -133,7 +148,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, object]:
             out[key] = value
     if s.action is not None:
         action = s.action
-        out["action"] = {"message": action.message} if isinstance(action, ActionSpec) else action
+        out["action"] = _action_value(action)
     narrative = _narrative_value(s.narrative)
     if narrative != {}:
         out["narrative"] = narrative

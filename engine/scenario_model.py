@@ -91,6 +91,11 @@ class WorkTime:
 DEFAULT_WORK = WorkTime(0.5, 2.0)
 
 
+FAULTS = ("crash", "kill-in-work", "kill-in-wait")
+"""crash: the party's work raises; kill-in-work / kill-in-wait: the app SIGKILLs the party while
+it works / while it is inside wait() (the latter wedges CPython's Barrier, gh-123899)."""
+
+
 @dataclass(frozen=True)
 class PartySpec:
     """One process taking part: its display name and how long it works per stage."""
@@ -98,6 +103,8 @@ class PartySpec:
     name: str
     work: WorkTime
     work_by_stage: tuple[WorkTime, ...] | None = None
+    fault: str | None = None  # one of FAULTS: a failure this party demonstrates on purpose
+    fault_stage: int = 1  # 1-based stage in which the fault strikes
 
     def work_for_stage(self, stage: int) -> WorkTime:
         """Work time for `stage` (0-based): the per-stage entry if given, else `work`."""
@@ -109,6 +116,7 @@ class ActionSpec:
     """``Barrier(action=...)``: run by exactly one process each time the barrier trips."""
 
     message: str
+    raises: bool = False  # demonstrate an action that throws: the barrier breaks
 
 
 class _Fields(dict[str, object]):

@@ -19,6 +19,7 @@ from engine.scenario_model import (
     ALLOWED_BACKENDS,
     DEFAULT_TEMPLATES,
     DEFAULT_WORK,
+    FAULTS,
     MAX_PARTIES,
     MAX_PROCESSES,
     MAX_SEED,
@@ -40,8 +41,8 @@ TOP_KEYS = (
     "name", "description", "parties", "processes", "stages", "timeout", "start_method", "seed",
     "workload", "backend", "action", "narrative", "party",
 )  # fmt: skip
-ACTION_KEYS = ("message",)
-PARTY_KEYS = ("name", "work", "work_by_stage")
+ACTION_KEYS = ("message", "raises")
+PARTY_KEYS = ("name", "work", "work_by_stage", "fault", "fault_stage")
 _SAMPLE_FIELDS: dict[str, object] = {"name": "Ada", "stage": 1, "stages": 2, "index": 0, "party": 1}
 
 __all__ = ["parse_scenario"]
@@ -110,7 +111,11 @@ def _action(c: Checker, raw: object) -> ActionSpec | None:
     c.known_keys("action", table, ACTION_KEYS)
     if "message" not in table:
         c.fail("action.message", "missing (required when [action] is given)")
-    return ActionSpec(c.text("action.message", table["message"], strip=True, non_empty=True))
+    message = c.text("action.message", table["message"], strip=True, non_empty=True)
+    raises = table.get("raises", False)
+    if not isinstance(raises, bool):
+        c.fail("action.raises", f"must be true or false, got {show(raises)}")
+    return ActionSpec(message, raises)
 
 
 def _narrative(c: Checker, raw: object, stages: int) -> Narrative:
@@ -197,7 +202,14 @@ def _parties(
                     f"must be a list with one entry per stage ({stages}), got {show(raw_stages)}",
                 )
             by_stage = tuple(_work(c, f"{field}[{s}]", v) for s, v in enumerate(raw_stages))
-        specs.append(PartySpec(name, work, by_stage))
+        fault: str | None = None
+        fault_stage = 1
+        if "fault" in table:
+            fault = c.choice(f"{where}.fault", table["fault"], FAULTS)
+            fault_stage = c.integer(f"{where}.fault_stage", table.get("fault_stage", 1), 1, stages)
+        elif "fault_stage" in table:
+            c.fail(f"{where}.fault_stage", "given without a fault", allowed=", ".join(FAULTS))
+        specs.append(PartySpec(name, work, by_stage, fault, fault_stage))
     return tuple(specs)
 
 

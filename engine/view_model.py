@@ -12,6 +12,7 @@ their wait() index).
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -80,6 +81,19 @@ class LogLine:
     kind: str
 
 
+def exit_description(code: object) -> str:
+    """ "killed by SIGKILL" / "exit code 1": how a process ended, for people."""
+    if isinstance(code, int) and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
+
+
+ALERT_KINDS = frozenset({"broken", "wedged", "stranded", "crash"})
+
+
 @dataclass
 class RunViewModel:
     lanes: list[Lane] = field(default_factory=list)
@@ -94,6 +108,7 @@ class RunViewModel:
     exit_code: int | None = None
     last_skew_ns: int | None = None
     action_banner: Marker | None = None
+    alert: LogLine | None = None  # the latest explanation of a failure (broken/wedged/stranded)
     actions_per_stage: dict[int, int] = field(default_factory=dict)
     version: int = 0  # bumps on every applied batch that changed something
     _narrator: Narrator = field(default_factory=Narrator)
@@ -262,7 +277,7 @@ class RunViewModel:
             lane.state = LaneState.STOPPED
         else:
             lane.state = LaneState.DIED
-            lane.detail = lane.detail or f"exit code {code}"
+            lane.detail = lane.detail or exit_description(code)
         self._waiting_order = [i for i in self._waiting_order if i != lane.index]
 
     def _on_stop(self, e: Event) -> None:

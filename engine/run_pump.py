@@ -1,0 +1,220 @@
+"""The body of a run's pump thread: start the parties, read their events, watch them end.
+
+Why one thread does all of it: it orders a child's last events before its `exit` (the pipe is
+drained before a sentinel is handled), it is the only place that creates processes (so their
+PR_SET_PDEATHSIG, tied to the creating thread, fires only when the app really goes), and timed
+duties (kill grace, fault injection, stuck-barrier handling) need one clock and one loop.
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing.connection
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.barrier import InstrumentedBarrier
+from engine.barrier_ops import OP_DEADLINE_S, barrier_op_main
+from engine.events import Event, WireEvent
+from engine.party import PartyJob, party_main
+from engine.scenario import Scenario
+from engine.watch import BarrierWatch, Finding
+
+KILL_GRACE_S = 1.0
+KILL_IN_WAIT_DELAY_S = 0.15  # let the party get past arrive and into the semaphore wait
+Deliver = Callable[[list[Event]], None]
+
+
+@dataclass
+class PumpState:
+    exitcodes: dict[int, int | None] = field(default_factory=dict)
+    stopped: bool = False
+    failure: str | None = None
+
+
+class RunPump:
+    def __init__(
+        self,
+        ctx: Any,
+        scenario: Scenario,
+        jobs: list[PartyJob],
+        barrier: InstrumentedBarrier,
+        deliver: Deliver,
+        wake_fd: int,
+        stuck_grace_s: float,
+        timeout: float | None,
+    ) -> None:
+        self.ctx, self.scenario, self.jobs, self.barrier = ctx, scenario, jobs, barrier
+        self.deliver, self.wake_fd = deliver, wake_fd
+        self.stuck_grace_s, self.timeout = stuck_grace_s, timeout
+        self.requests: collections.deque[str] = collections.deque()
+        self.procs: list[Any] = []
+        self.state = PumpState()
+        self.watch = BarrierWatch(scenario.parties, [j.name for j in jobs])
+        self._live: dict[Any, tuple[int, Any]] = {}
+        self._ops: dict[Any, Any] = {}
+        self._timers: list[tuple[float, Callable[[], object]]] = []
+        self._kill_all_armed = False
+
+    # ------------------------------------------------------------------ helpers
+    def post(
+        self, kind: str, party: int | None = None, pid: int | None = None, **data: Any
+    ) -> None:
+        self.deliver([Event(kind, time.monotonic_ns(), party, pid or os.getpid(), None, data)])
+
+    def after(self, seconds: float, fn: Callable[[], object]) -> None:
+        self._timers.append((time.monotonic() + seconds, fn))
+
+    # ------------------------------------------------------------------ lifecycle
+    def start_parties(self, writer: Any) -> None:
+        for job in self.jobs:
+            if self.requests and "stop" in self.requests:
+                break
+            proc = self.ctx.Process(
+                target=party_main, args=(job, self.barrier, writer), name=job.name, daemon=True
+            )
+            proc.start()
+            self.procs.append(proc)
+            self._live[proc.sentinel] = (job.index, proc)
+            self.state.exitcodes[job.index] = None
+            self.deliver(
+                [Event("spawn", time.monotonic_ns(), job.index, proc.pid, None, {"name": job.name})]
+            )
+            self.watch.alive.add(job.index)
+
+    def supervise(self, reader: Any) -> None:
+        while self._live:
+            waitables = [reader, self.wake_fd, *self._live, *self._ops]
+            ready = multiprocessing.connection.wait(waitables, self._next_timeout())
+            if self.wake_fd in ready:
+                os.read(self.wake_fd, 4096)
+            self.drain(reader)
+            for sentinel in ready:
+                if sentinel in self._live:
+                    self._on_exit(*self._live.pop(sentinel))
+                elif sentinel in self._ops:
+                    self._ops.pop(sentinel).join()
+            self._handle(self.watch.check_stranded())
+            while self.requests:
+                self._on_request(self.requests.popleft())
+            self._run_due_timers()
+
+    def drain(self, reader: Any) -> None:
+        batch: list[Event] = []
+        try:
+            while reader.poll():
+                wire: WireEvent = reader.recv()
+                batch.append(Event.from_wire(wire))
+        except (EOFError, OSError):
+            pass
+        if not batch:
+            return
+        self.deliver(batch)
+        for event in batch:
+            self._handle(self.watch.observe(event))
+            self._schedule_faults(event)
+
+    def kill_leftovers(self) -> None:
+        """Last resort on the way out: nothing we started may survive the run."""
+        for proc in [*self.procs, *self._ops.values()]:
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+
+    # ------------------------------------------------------------------ events
+    def _on_exit(self, index: int, proc: Any) -> None:
+        proc.join()
+        self.state.exitcodes[index] = proc.exitcode
+        exit_event = Event(
+            "exit", time.monotonic_ns(), index, proc.pid, None, {"exitcode": proc.exitcode}
+        )
+        self.deliver([exit_event])
+        self._handle(self.watch.observe(exit_event))
+
+    def _handle(self, finding: Finding | None) -> None:
+        if finding is None:
+            return
+        self.post(finding.kind, finding.party, message=finding.message)
+        if finding.kind == "wedged":
+            self.after(self.stuck_grace_s, lambda: self._terminate_all("wedged"))
+        elif self.timeout is None:  # stranded and nothing will ever break it: abort
+            self.after(self.stuck_grace_s, lambda: self._start_op("abort", by="app"))
+
+    def _schedule_faults(self, event: Event) -> None:
+        if event.party is None or event.stage is None or not 0 <= event.party < len(self.jobs):
+            return
+        spec = self.scenario.party[event.party]
+        if spec.fault is None or spec.fault_stage - 1 != event.stage:
+            return
+        if spec.fault == "kill-in-work" and event.kind == "work_start":
+            delay = 0.4 * float(event.get("planned_s", 0.0))
+        elif spec.fault == "kill-in-wait" and event.kind == "arrive":
+            delay = KILL_IN_WAIT_DELAY_S
+        else:
+            return
+        self.after(delay, lambda: self.kill_party(event.party or 0, "fault"))
+
+    def _on_request(self, request: str) -> None:
+        if request == "stop" and not self.state.stopped:
+            self.state.stopped = True
+            self.post("stop")
+            self._terminate_all("stop")
+        elif request in ("abort", "reset"):
+            self._start_op(request, by="user")
+        elif request.startswith("kill:"):
+            self.kill_party(int(request.removeprefix("kill:")), "user")
+
+    # ------------------------------------------------------------------ actions
+    def kill_party(self, index: int, reason: str) -> bool:
+        for party, proc in self._live.values():
+            if party == index and proc.is_alive():
+                self.post("kill", index, proc.pid, reason=reason, signal="SIGKILL")
+                os.kill(proc.pid, signal.SIGKILL)
+                return True
+        return False
+
+    def _terminate_all(self, reason: str) -> None:
+        for _, proc in self._live.values():
+            proc.terminate()
+        if not self._kill_all_armed:
+            self._kill_all_armed = True
+            self.after(KILL_GRACE_S, self._kill_all)
+
+    def _kill_all(self) -> None:
+        for _, proc in self._live.values():
+            proc.kill()
+
+    def _start_op(self, op: str, by: str) -> None:
+        if not self._live:
+            return
+        self.post(op, by=by)
+        proc = self.ctx.Process(target=barrier_op_main, args=(self.barrier, op), daemon=True)
+        proc.start()
+        self._ops[proc.sentinel] = proc
+        self.after(OP_DEADLINE_S, lambda: self._op_deadline(proc, op))
+
+    def _op_deadline(self, proc: Any, op: str) -> None:
+        if proc.is_alive():
+            proc.kill()
+            self.post(
+                "wedged",
+                message=f"{op}() did not return within {OP_DEADLINE_S:g} s: "
+                "the barrier is wedged (a party died inside wait()).",
+            )
+
+    # ------------------------------------------------------------------ timers
+    def _next_timeout(self) -> float | None:
+        if not self._timers:
+            return None
+        return max(min(t for t, _ in self._timers) - time.monotonic(), 0.0)
+
+    def _run_due_timers(self) -> None:
+        now = time.monotonic()
+        due = [fn for t, fn in self._timers if t <= now]
+        self._timers = [(t, fn) for t, fn in self._timers if t > now]
+        for fn in due:
+            fn()

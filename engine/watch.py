@@ -1,0 +1,122 @@
+"""Notice, from the events alone, when a barrier can no longer make progress — and say why.
+
+Two dead ends a barrier demo must explain instead of hanging silently:
+- stranded: every living party is waiting, yet fewer than `parties` of them — nobody is left
+  to come (too few processes, leftovers of a too-many run, a party that died while working);
+- wedged: a party died INSIDE wait().  CPython's multiprocessing Barrier then blocks for good
+  (its Condition waits for the dead sleeper to wake: timeouts, abort() and notify_all() all
+  hang; gh-123899).  Only killing the remaining parties ends it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine.events import Event
+
+_ORDINALS = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+]
+
+
+def ordinal(n: int) -> str:
+    return _ORDINALS[n] if 0 <= n < len(_ORDINALS) else f"{n}th"
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "stranded" | "wedged"
+    party: int | None
+    message: str
+
+
+@dataclass
+class BarrierWatch:
+    parties: int
+    names: list[str]
+    alive: set[int] = field(default_factory=set)
+    in_wait: set[int] = field(default_factory=set)
+    dead: list[int] = field(default_factory=list)
+    wedged: bool = False
+    stranded: bool = False
+    _finished: int = 0
+
+    def name(self, party: int) -> str:
+        return self.names[party] if 0 <= party < len(self.names) else f"Party {party + 1}"
+
+    def observe(self, e: Event) -> Finding | None:
+        """Follow one event; return a finding the first time the barrier is stuck."""
+        p = e.party
+        if p is None:
+            return None
+        if e.kind == "spawn":
+            self.alive.add(p)
+        elif e.kind == "arrive":
+            self.in_wait.add(p)
+        elif e.kind in ("release", "broken"):
+            self.in_wait.discard(p)
+        elif e.kind == "exit":
+            return self._on_exit(p, e.get("exitcode"))
+        return None
+
+    def _on_exit(self, party: int, code: object) -> Finding | None:
+        self.alive.discard(party)
+        was_waiting = party in self.in_wait
+        self.in_wait.discard(party)
+        if code == 0:
+            self._finished += 1
+            return None
+        if code != 3:
+            self.dead.append(party)
+        if was_waiting and code != 3 and not self.wedged:
+            self.wedged = True
+            return Finding(
+                "wedged",
+                party,
+                f"{self.name(party)} died inside wait(); the barrier can no longer release or "
+                "break — a known CPython limitation (gh-123899): its timeout is ignored and "
+                "abort() would block, so the remaining parties must be ended.",
+            )
+        return None
+
+    def check_stranded(self) -> Finding | None:
+        """After a batch: are all living parties waiting for arrivals that cannot come?"""
+        if self.stranded or self.wedged or not self.alive or self.in_wait != self.alive:
+            return None
+        here = len(self.in_wait)
+        if here >= self.parties:
+            return None
+        self.stranded = True
+        needed = self.parties - here
+        if self.dead:
+            why = ", ".join(self.name(p) for p in self.dead) + " died, so"
+        elif self._finished:
+            why = (
+                f"the other processes already finished; Barrier({self.parties}) lets parties "
+                f"through in groups of {self.parties}, so"
+            )
+        else:
+            why = (
+                f"Barrier({self.parties}) needs {needed} more process"
+                f"{'es' if needed > 1 else ''}, so"
+            )
+        more = f"a {ordinal(here + 1)} process" if needed == 1 else f"{needed} more processes"
+        return Finding(
+            "stranded",
+            None,
+            f"{here} of {self.parties} arrived; no party is left to come — {why} the waiting "
+            f"parties will wait forever unless the barrier times out or is aborted "
+            f"(it needs {more}).",
+        )
