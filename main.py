@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     from engine.cli import build_parser, run_headless
 
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    if args.command in (None, "gui"):
+    if args.command in (None, "gui") or (args.command == "replay" and not args.headless):
         from gui.launch import launch_gui
 
         return launch_gui(args)

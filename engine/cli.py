@@ -140,6 +140,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--trace", metavar="FILE.json", help="write a Chrome/Perfetto trace")
     run.add_argument("--quiet", action="store_true", help="print only the summary")
     sub.add_parser("presets", help="list the presets")
+    replay = sub.add_parser("replay", help="replay a recorded event log (in the GUI)")
+    replay.add_argument("log", metavar="FILE.jsonl", help="an event log written by --events")
+    replay.add_argument(
+        "--speed",
+        type=bounded_float("--speed", *SPEED_RANGE),
+        default=1.0,
+        help="playback speed (default 1)",
+    )
+    replay.add_argument(
+        "--headless",
+        action="store_true",
+        help="print the narrative at the recorded pace instead of opening the GUI",
+    )
     gui = sub.add_parser("gui", help="open the GUI (the default)")
     add_scenario_arguments(gui)
     gui.add_argument("--autorun", action="store_true", help="start the run at once")
@@ -148,7 +161,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-HEADLESS = {"run": cmd_run, "presets": cmd_presets}
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Headless replay: the recorded narrative at the recorded pace (scaled by --speed)."""
+    from engine.event_log import EventLogReadError, read_event_log
+    from engine.replay import ReplaySource
+
+    try:
+        events, warnings = read_event_log(args.log)
+    except EventLogReadError as exc:
+        raise InputError(str(exc)) from None
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    source = ReplaySource(events, speed=args.speed)
+    narrator = Narrator()
+    source.start()
+    while not source.done:
+        _print_lines(narrator, source.wait_events(0.2))
+    outcome = source.outcome
+    return outcome.exit_code if outcome is not None else 0
+
+
+HEADLESS = {"run": cmd_run, "presets": cmd_presets, "replay": cmd_replay}
 
 
 def run_headless(args: argparse.Namespace) -> int:

@@ -98,7 +98,7 @@ class RunPump:
                     self._on_exit(*self._live.pop(sentinel))
                 elif sentinel in self._ops:
                     self._ops.pop(sentinel).join()
-            self._handle(self.watch.check_stranded())
+            self._handle(self.watch.check_stranded(time.monotonic()))
             while self.requests:
                 self._on_request(self.requests.popleft())
             self._run_due_timers()
@@ -160,7 +160,7 @@ class RunPump:
 
     def _on_request(self, request: str) -> None:
         if request == "stop" and not self.state.stopped:
-            self.state.stopped = True
+            self.state.stopped = self.watch.stopping = True
             self.post("stop")
             self._terminate_all("stop")
         elif request in ("abort", "reset"):
@@ -208,9 +208,12 @@ class RunPump:
 
     # ------------------------------------------------------------------ timers
     def _next_timeout(self) -> float | None:
-        if not self._timers:
-            return None
-        return max(min(t for t, _ in self._timers) - time.monotonic(), 0.0)
+        now = time.monotonic()
+        waits = [t - now for t, _ in self._timers]
+        recheck = self.watch.recheck_in(now)
+        if recheck is not None:
+            waits.append(recheck)
+        return max(min(waits), 0.0) if waits else None
 
     def _run_due_timers(self) -> None:
         now = time.monotonic()

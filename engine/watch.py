@@ -35,6 +35,9 @@ def ordinal(n: int) -> str:
     return _ORDINALS[n] if 0 <= n < len(_ORDINALS) else f"{n}th"
 
 
+CONFIRM_S = 0.3
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str  # "stranded" | "wedged"
@@ -51,6 +54,8 @@ class BarrierWatch:
     dead: list[int] = field(default_factory=list)
     wedged: bool = False
     stranded: bool = False
+    stopping: bool = False
+    stuck_since: float | None = None  # when the stranded condition was first seen to hold
     _finished: int = 0
 
     def name(self, party: int) -> str:
@@ -59,6 +64,7 @@ class BarrierWatch:
     def observe(self, e: Event) -> Finding | None:
         """Follow one event; return a finding the first time the barrier is stuck."""
         p = e.party
+        self.stuck_since = None  # anything happening means "not yet stable"
         if p is None:
             return None
         if e.kind == "spawn":
@@ -80,7 +86,7 @@ class BarrierWatch:
             return None
         if code != 3:
             self.dead.append(party)
-        if was_waiting and code != 3 and not self.wedged:
+        if was_waiting and code != 3 and not self.wedged and not self.stopping:
             self.wedged = True
             return Finding(
                 "wedged",
@@ -91,12 +97,27 @@ class BarrierWatch:
             )
         return None
 
-    def check_stranded(self) -> Finding | None:
-        """After a batch: are all living parties waiting for arrivals that cannot come?"""
-        if self.stranded or self.wedged or not self.alive or self.in_wait != self.alive:
+    def recheck_in(self, now: float) -> float | None:
+        """Seconds until a pending stranded suspicion can be confirmed (None: nothing pending)."""
+        if self.stuck_since is None:
+            return None
+        return max(self.stuck_since + CONFIRM_S - now, 0.0)
+
+    def check_stranded(self, now: float) -> Finding | None:
+        """Are all living parties waiting for arrivals that cannot come?
+
+        Confirmed only once the condition has held for CONFIRM_S with no event in between:
+        another party's `release` may still be in the pipe while its `exit` is already known.
+        """
+        if self.stranded or self.wedged or self.stopping or not self.alive:
             return None
         here = len(self.in_wait)
-        if here >= self.parties:
+        if self.in_wait != self.alive or here >= self.parties:
+            self.stuck_since = None
+            return None
+        if self.stuck_since is None:
+            self.stuck_since = now
+        if now - self.stuck_since < CONFIRM_S:
             return None
         self.stranded = True
         needed = self.parties - here
