@@ -18,6 +18,7 @@ EventKind: TypeAlias = Literal[
     "spawn",  # parent: a party process started (pid = the child's)
     "work_start",  # child: a work phase begins, with planned_s
     "progress",  # child: cpu work done so far, fraction 0..1
+    "hold",  # child: step-through mode, waiting for the presenter before this stage
     "arrive",  # child: just before wait()
     "release",  # child: just after wait() returned, with index
     "action",  # child: inside the barrier action, with message
@@ -31,6 +32,8 @@ EventKind: TypeAlias = Literal[
     "stop",  # parent: the user asked the run to stop
     "exit",  # parent: a party process ended, with exitcode
     "run_end",  # parent: every party is gone, with status and exit_code
+    "output",  # trace: one line a traced process wrote, with stream ("stdout"|"stderr"), text
+    "barrier",  # trace: the program created a barrier, with barrier (id), parties, timeout
 ]
 
 KINDS: Final[frozenset[str]] = frozenset(EventKind.__args__)  # type: ignore[attr-defined]

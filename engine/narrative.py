@@ -27,6 +27,7 @@ class Narrator:
         self.stages = 1
         self.narrative = DEFAULT_NARRATIVE
         self.explainer = BreakExplainer()
+        self.presenter: int | None = None
 
     def name(self, party: int | None) -> str:
         if party is None:
@@ -61,6 +62,7 @@ class Narrator:
     def _on_run_start(self, e: Event) -> str:
         self.t0 = e.t_ns
         self.names = list(e.get("names", []))
+        self.presenter = e.get("presenter")
         self.stages = int(e.get("stages", 1))
         self.narrative = _narrative_of(e.get("scenario")) or DEFAULT_NARRATIVE
         n = len(self.names)
@@ -71,7 +73,14 @@ class Narrator:
         )
 
     def _on_work_start(self, e: Event) -> str:
+        if e.get("workload") == "presenter":
+            return "⏵ The presenter is the last party: press G to open the gate."
         return self._template("work", e)
+
+    def _on_hold(self, e: Event) -> str | None:
+        if e.party is not None and e.party == self.presenter:
+            return None
+        return f"{self.name(e.party)} waits for the presenter before stage {(e.stage or 0) + 1}."
 
     def _on_arrive(self, e: Event) -> str:
         return self._template("arrive", e)

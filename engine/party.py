@@ -37,6 +37,32 @@ class PartyJob:
     workload: str  # "sleep" | "cpu"
     cpu_rate: float = 0.0  # cpu work units per second, measured by the parent
     crash_at_stage: int | None = None
+    presenter: bool = False  # this party's "work" is waiting for the presenter to press G
+
+
+@dataclass(frozen=True)
+class PartyControls:
+    """Shared objects through which the presenter steers parties (both optional).
+
+    step_gate: a lock-free shared int; before stage s (s >= 1) a party holds until it reaches
+    s.  Lock-free on purpose: a party killed mid-read can never wedge the GUI's writes.
+    gate: the presenter party's end of a pipe; each byte received ends one "work" phase.
+    """
+
+    step_gate: Any = None
+    gate: Any = None
+
+
+STEP_POLL_S = 0.02
+
+
+def hold_for_step(controls: PartyControls, stage: int, sink: EventSink) -> None:
+    """Step-through mode: wait until the presenter lets stage `stage` begin."""
+    if controls.step_gate is None or stage == 0 or controls.step_gate.value >= stage:
+        return
+    sink.emit("hold", stage)
+    while controls.step_gate.value < stage:
+        time.sleep(STEP_POLL_S)
 
 
 def spin(units: int) -> float:
@@ -74,15 +100,28 @@ def do_work(job: PartyJob, stage: int, sink: EventSink, share: float = 1.0) -> N
             last_report = now
 
 
-def run_party(job: PartyJob, barrier: InstrumentedBarrier, sink: EventSink) -> PartyExit:
+def run_party(
+    job: PartyJob,
+    barrier: InstrumentedBarrier,
+    sink: EventSink,
+    controls: PartyControls | None = None,
+) -> PartyExit:
     """The party's life: for each stage, work then wait.  Returns how it ended."""
+    controls = controls or PartyControls()
     for stage, planned in enumerate(job.work_s):
-        sink.emit("work_start", stage, planned_s=planned, workload=job.workload)
+        hold_for_step(controls, stage, sink)
+        workload = "presenter" if job.presenter else job.workload
+        sink.emit(
+            "work_start", stage, planned_s=0.0 if job.presenter else planned, workload=workload
+        )
         try:
-            if job.crash_at_stage == stage:
+            if job.presenter:
+                controls.gate.recv_bytes()  # the presenter pressed G
+            elif job.crash_at_stage == stage:
                 do_work(job, stage, sink, share=0.5)
                 raise RuntimeError(f"{job.name} hit a fault during stage {stage + 1}")
-            do_work(job, stage, sink)
+            else:
+                do_work(job, stage, sink)
         except Exception as exc:
             last = traceback.format_exception_only(exc)[-1].strip()
             sink.emit("crash", stage, error=last[:500])
@@ -96,12 +135,14 @@ def run_party(job: PartyJob, barrier: InstrumentedBarrier, sink: EventSink) -> P
     return PartyExit.PASSED
 
 
-def party_main(job: PartyJob, barrier: InstrumentedBarrier, conn: Any) -> None:
+def party_main(
+    job: PartyJob, barrier: InstrumentedBarrier, conn: Any, controls: PartyControls | None = None
+) -> None:
     """Process entry point (must be importable by spawn and forkserver children)."""
     die_with_parent()
     ignore_interrupts()
     sink = ConnectionSink(conn, job.index)
     set_process_sink(sink)
-    code = run_party(job, barrier, sink)
+    code = run_party(job, barrier, sink, controls)
     conn.close()
     raise SystemExit(int(code))

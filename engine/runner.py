@@ -30,6 +30,8 @@ DEFAULT_STUCK_GRACE_S = 3.0
 class Runner:
     """One run of one scenario.  Start it, poll it for events, stop it; never blocks."""
 
+    capabilities = frozenset({"abort", "reset", "kill"})
+
     def __init__(
         self,
         scenario: Scenario,
@@ -39,6 +41,8 @@ class Runner:
         events_path: str | os.PathLike[str] | None = None,
         start_method: str | None = None,
         stuck_grace_s: float = DEFAULT_STUCK_GRACE_S,
+        presenter_gate: bool = False,
+        step_stages: bool = False,
     ) -> None:
         if not speed > 0:
             raise ValueError("speed must be > 0")
@@ -52,8 +56,13 @@ class Runner:
         self.plan = [[round(s / speed, 6) for s in row] for row in scenario.work_plan(self.seed)]
         self.timeout = scenario.timeout / speed if scenario.timeout is not None else None
         self.stuck_grace_s = stuck_grace_s
+        # The presenter gate makes the presenter one more party: Barrier(parties + 1).
+        self.presenter: int | None = scenario.processes if presenter_gate else None
+        self.names = [p.name for p in scenario.party] + ["Presenter"] * presenter_gate
+        self.parties = scenario.parties + presenter_gate
+        self.step_gate: Any = self._ctx.RawValue("i", 0) if step_stages else None
         self.barrier = InstrumentedBarrier(
-            scenario.parties, self._action(), self.timeout, ctx=self._ctx
+            self.parties, self._action(), self.timeout, ctx=self._ctx
         )
         self._log = EventLogWriter(events_path) if events_path is not None else None
         self._arrived = threading.Condition()
@@ -79,6 +88,7 @@ class Runner:
             self._wake_closed = False
         self._pump = RunPump(
             self._ctx,
+            self.step_gate,
             self.scenario,
             self._jobs(),
             self.barrier,
@@ -115,6 +125,14 @@ class Runner:
         """Call reset() on the barrier (off this thread, with a deadline)."""
         self._request("reset")
 
+    def release_gate(self) -> None:
+        """The presenter presses G: their party stops "working" and calls wait()."""
+        self._request("gate")
+
+    def continue_stage(self) -> None:
+        """Step-through mode: let the parties holding before the next stage begin it."""
+        self._request("continue")
+
     def kill_party(self, index: int) -> None:
         """SIGKILL one party's process, as a crash would."""
         self._request(f"kill:{index}")
@@ -150,6 +168,19 @@ class Runner:
 
     def _jobs(self) -> list[PartyJob]:
         rate = measure_cpu_rate() if self.scenario.workload == "cpu" else 0.0
+        presenter = (
+            [
+                PartyJob(
+                    len(self.scenario.party),
+                    "Presenter",
+                    (0.0,) * self.scenario.stages,
+                    "presenter",
+                    presenter=True,
+                )
+            ]
+            if self.presenter is not None
+            else []
+        )
         return [
             PartyJob(
                 i,
@@ -160,7 +191,7 @@ class Runner:
                 spec.fault_stage - 1 if spec.fault == "crash" else None,
             )
             for i, spec in enumerate(self.scenario.party)
-        ]
+        ] + presenter
 
     def _run_start_event(self) -> Event:
         s = self.scenario
@@ -172,9 +203,11 @@ class Runner:
             None,
             {
                 "scenario": scenario_to_dict(s),
-                "names": [p.name for p in s.party],
-                "parties": s.parties,
-                "processes": s.processes,
+                "names": self.names,
+                "parties": self.parties,
+                "processes": len(self.names),
+                "presenter": self.presenter,
+                "step_stages": self.step_gate is not None,
                 "stages": s.stages,
                 "speed": self.speed,
                 "seed": self.seed,

@@ -1,0 +1,234 @@
+"""The main window: scenario editor on the left, live lanes above the timeline, story on the right.
+
+Why it is only wiring: every view takes the Qt-free model through `update_from` once per frame
+(the `RunController` clock), so this class connects signals, owns the file commands and the
+settings, and never touches the engine on the GUI thread beyond non-blocking calls.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QWidget
+
+from engine.atomic import atomic_write_text
+from engine.view_model import RunViewModel
+from gui import window_settings as ws
+from gui.lanes import LanesView
+from gui.log_view import NarrativeLog
+from gui.run_controller import RunController
+from gui.scenario_panel import ScenarioPanel
+from gui.status_strip import StatusStrip
+from gui.timeline import TimelineView
+from gui.window_actions import build_actions
+
+DEFAULT_SIZE = (1600, 1000)
+MINIMUM_SIZE = (1100, 700)
+MESSAGE_MS = 8000
+ABOUT = (
+    "<h3>Barrier Visualiser</h3><p>Watch a barrier synchronise real processes: each party "
+    "works, waits at the gate, and all are released together when the last one arrives.</p>"
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Barrier Visualiser")
+        self.settings = settings if settings is not None else ws.open_settings()
+        self.model = RunViewModel()
+        self.controller = RunController(self.model, self)
+        self.panel = ScenarioPanel()
+        self.lanes = LanesView()
+        self.timeline = TimelineView()
+        self.log = NarrativeLog()
+        self._build_layout()
+        self.commands = build_actions(self, self._slots())
+        self.status = StatusStrip(self.statusBar(), self.model)
+        self._connect()
+        self.resize(*DEFAULT_SIZE)
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self._restore()
+        self._show_speed()
+        self._preview()
+
+    # ------------------------------------------------------------------ building
+    def _build_layout(self) -> None:
+        dock = QDockWidget("Scenario", self)
+        dock.setObjectName("scenario_dock")
+        dock.setWidget(self.panel)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setMinimumWidth(380)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.dock = dock
+        self.live_split = QSplitter(Qt.Orientation.Vertical)
+        self.live_split.setObjectName("live_split")
+        self.live_split.addWidget(self.lanes)
+        self.live_split.addWidget(self.timeline)
+        self.live_split.setStretchFactor(0, 3)
+        self.live_split.setStretchFactor(1, 2)
+        self.live_split.setSizes([560, 340])
+        self.main_split = QSplitter(Qt.Orientation.Horizontal)
+        self.main_split.setObjectName("main_split")
+        self.main_split.addWidget(self.live_split)
+        self.main_split.addWidget(self.log)
+        self.main_split.setStretchFactor(0, 4)
+        self.main_split.setStretchFactor(1, 1)
+        self.main_split.setSizes([1150, 340])
+        for split in (self.live_split, self.main_split):
+            split.setChildrenCollapsible(False)
+            split.setHandleWidth(6)
+        self.setCentralWidget(self.main_split)
+
+    def _slots(self) -> dict[str, Callable[[], object]]:
+        return {
+            "run": self.run,
+            "stop": self.stop,
+            "open": self.open_scenario,
+            "save": self.save_scenario,
+            "save_as": self.save_scenario_as,
+            "save_events": self.ask_save_event_log,
+            "save_screenshot": self.ask_save_screenshot,
+            "quit": self.close,
+            "about": lambda: QMessageBox.about(self, "About Barrier Visualiser", ABOUT),
+        }
+
+    def _connect(self) -> None:
+        self.controller.frame_ready.connect(self._on_frame)
+        self.controller.run_started.connect(self._on_run_started)
+        self.controller.run_finished.connect(self._on_run_finished)
+        self.panel.scenario_changed.connect(self._preview)
+        speed_changed = getattr(self.panel, "speed_changed", None)
+        if speed_changed is not None:
+            speed_changed.connect(lambda *_: self._show_speed())
+
+    # ------------------------------------------------------------------ the run
+    def run(self) -> bool:
+        """Start the panel's scenario; False (with a status message) if it cannot start."""
+        if self.controller.is_running:
+            self.statusBar().showMessage("A run is already in progress.", MESSAGE_MS)
+            return False
+        scenario = self.panel.current_scenario()
+        if scenario is None:
+            self.statusBar().showMessage(
+                "Cannot run: the scenario has a problem (see the field marked on the left).",
+                MESSAGE_MS,
+            )
+            return False
+        try:
+            started = self.controller.start(scenario, self.panel.speed(), self.panel.seed())
+        except (ValueError, OSError) as exc:
+            self.statusBar().showMessage(f"Cannot run: {exc}", MESSAGE_MS)
+            return False
+        self._show_speed()
+        return started
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def _on_frame(self, now_ns: int) -> None:
+        self.lanes.update_from(self.model, now_ns)
+        self.timeline.update_from(self.model, now_ns)
+        self.log.update_from(self.model)
+
+    def _on_run_started(self) -> None:
+        self.commands.run.setEnabled(False)
+        self.commands.stop.setEnabled(True)
+        self.statusBar().clearMessage()
+
+    def _on_run_finished(self, exit_code: int) -> None:
+        self.commands.run.setEnabled(True)
+        self.commands.stop.setEnabled(False)
+        self.status.refresh()
+        self.statusBar().showMessage(f"Run {self.model.status} (exit code {exit_code}).")
+
+    def _preview(self) -> None:
+        scenario = self.panel.current_scenario()
+        if scenario is None:
+            return
+        self.setWindowTitle(f"{scenario.name} — Barrier Visualiser")
+        if not self.controller.is_running:
+            self.controller.preview(scenario)
+
+    def _show_speed(self) -> None:
+        self.commands.speed_label.setText(f"speed {self.panel.speed():g}×")
+
+    # ------------------------------------------------------------------ files
+    def open_scenario(self) -> None:
+        start = str(self.panel.current_path or Path.cwd())
+        path, _ = QFileDialog.getOpenFileName(self, "Open Scenario", start, "Scenarios (*.toml)")
+        if path and self.panel.open_file(path):
+            self.statusBar().showMessage(f"Opened {path}", MESSAGE_MS)
+
+    def save_scenario(self) -> None:
+        if self.panel.current_path is None:
+            self.save_scenario_as()
+        elif self.panel.save_file(self.panel.current_path):
+            self.statusBar().showMessage(f"Saved {self.panel.current_path}", MESSAGE_MS)
+
+    def save_scenario_as(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save Scenario", "", "Scenarios (*.toml)")
+        if path and self.panel.save_file(path):
+            self.statusBar().showMessage(f"Saved {path}", MESSAGE_MS)
+
+    def save_event_log(self, path: str | os.PathLike[str]) -> bool:
+        """Write every event of the last run as JSON Lines, atomically."""
+        events = self.controller.last_events
+        if not events:
+            self.statusBar().showMessage("Nothing to save yet: run a scenario first.", MESSAGE_MS)
+            return False
+        try:
+            atomic_write_text(path, "".join(e.to_json_line() + "\n" for e in events))
+        except OSError as exc:
+            self.statusBar().showMessage(f"Event log not saved: {exc.strerror}", MESSAGE_MS)
+            return False
+        self.statusBar().showMessage(f"Saved {len(events)} events to {path}", MESSAGE_MS)
+        return True
+
+    def save_screenshot(self, path: str | os.PathLike[str]) -> bool:
+        ok = self.grab().save(str(path))
+        self.statusBar().showMessage(
+            f"Screenshot saved to {path}" if ok else f"Screenshot not saved to {path}", MESSAGE_MS
+        )
+        return ok
+
+    def ask_save_event_log(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save Event Log", "", "JSON Lines (*.jsonl)")
+        if path:
+            self.save_event_log(path)
+
+    def ask_save_screenshot(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save Screenshot", "", "PNG images (*.png)")
+        if path:
+            self.save_screenshot(path)
+
+    # ------------------------------------------------------------------ lifetime
+    def _restore(self) -> None:
+        geometry = ws.load_bytes(self.settings, "window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = ws.load_bytes(self.settings, "window/state")
+        if state is not None:
+            self.restoreState(state)
+        for split in (self.live_split, self.main_split):
+            sizes = ws.load_bytes(self.settings, f"window/{split.objectName()}")
+            if sizes is not None:
+                split.restoreState(sizes)
+        ws.restore_scenario_choice(self.settings, self.panel)
+
+    def save_settings(self) -> None:
+        ws.save_bytes(self.settings, "window/geometry", self.saveGeometry())
+        ws.save_bytes(self.settings, "window/state", self.saveState())
+        for split in (self.live_split, self.main_split):
+            ws.save_bytes(self.settings, f"window/{split.objectName()}", split.saveState())
+        ws.save_scenario_choice(self.settings, self.panel)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        self.controller.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,85 @@
+"""Shared test setup: offscreen Qt, throw-away settings, and no leaked party processes.
+
+Why each piece:
+- QT_QPA_PLATFORM=offscreen is set at import time, before pytest-qt creates the QApplication,
+  so the suite runs on machines without a display (CI).
+- The app remembers geometry and the last scenario with QSettings; a test must never touch the
+  user's real settings, so every test gets its own settings file (env var read by MainWindow)
+  and Qt's default settings paths point into a temp dir as a safety net.
+- A barrier visualiser that leaves party processes behind is broken; every test fails if a
+  child of the test process is still alive a few seconds after it ends.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SETTINGS_ENV = "BARRIER_VIZ_SETTINGS"
+_SETTINGS_ROOT = Path(tempfile.mkdtemp(prefix="barrier-viz-settings-"))
+os.environ["XDG_CONFIG_HOME"] = str(_SETTINGS_ROOT / "xdg")  # subprocesses too
+os.environ.setdefault(SETTINGS_ENV, str(_SETTINGS_ROOT / "session.ini"))
+
+REAP_S = 3.0
+IGNORED_HELPERS = ("forkserver", "resource_tracker")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from PySide6.QtCore import QSettings
+
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(_SETTINGS_ROOT / "user"))
+        QSettings.setPath(fmt, QSettings.Scope.SystemScope, str(_SETTINGS_ROOT / "system"))
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test writes its settings to its own file."""
+    path = tmp_path / "settings.ini"
+    monkeypatch.setenv(SETTINGS_ENV, str(path))
+    return path
+
+
+def _is_helper(proc: psutil.Process) -> bool:
+    try:
+        cmdline = " ".join(proc.cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return True  # already gone (or a zombie about to be reaped)
+    return any(name in cmdline for name in IGNORED_HELPERS)
+
+
+def _live_children() -> list[psutil.Process]:
+    out = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if child.status() == psutil.STATUS_ZOMBIE:
+                continue
+        except psutil.NoSuchProcess:
+            continue
+        if not _is_helper(child):
+            out.append(child)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_children() -> Iterator[None]:
+    """Fail the test if it leaves a child process running."""
+    yield
+    deadline = time.monotonic() + REAP_S
+    leaked = _live_children()
+    while leaked and time.monotonic() < deadline:
+        time.sleep(0.05)  # reaping is asynchronous; this polls, it does not synchronise a test
+        leaked = _live_children()
+    if leaked:
+        described = [f"{p.pid} {' '.join(p.cmdline())[:80]}" for p in leaked]
+        for proc in leaked:
+            proc.kill()
+        pytest.fail(f"test left {len(leaked)} child process(es) alive: {described}")
