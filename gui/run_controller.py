@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from engine.events import Event
+from engine.run_source import RunSource
 from engine.runner import Runner
 from engine.scenario import Scenario
 from engine.view_model import Lane, LaneState, RunViewModel
@@ -26,11 +28,11 @@ FRAME_MS = 16
 AFTERGLOW_NS = 3_000_000_000
 SHUTDOWN_JOIN_S = 2.0
 
-RunnerFactory = Callable[[Scenario, float, int | None], Runner]
+RunnerFactory = Callable[..., RunSource]
 
 
-def _make_runner(scenario: Scenario, speed: float, seed: int | None) -> Runner:
-    return Runner(scenario, speed=speed, seed=seed)
+def _make_runner(scenario: Scenario, speed: float, seed: int | None, **options: Any) -> RunSource:
+    return Runner(scenario, speed=speed, seed=seed, **options)
 
 
 class RunController(QObject):
@@ -53,7 +55,7 @@ class RunController(QObject):
         super().__init__(parent)
         self.model = model if model is not None else RunViewModel()
         self._factory = runner_factory
-        self._runner: Runner | None = None
+        self._runner: RunSource | None = None
         self._active = False
         self._afterglow_until_ns = 0
         self.frames = 0
@@ -64,7 +66,7 @@ class RunController(QObject):
 
     # ------------------------------------------------------------------ queries
     @property
-    def runner(self) -> Runner | None:
+    def runner(self) -> RunSource | None:
         """The current (or last) runner."""
         return self._runner
 
@@ -79,11 +81,20 @@ class RunController(QObject):
         return list(self._runner.events) if self._runner is not None else []
 
     # ------------------------------------------------------------------ commands
-    def start(self, scenario: Scenario, speed: float = 1.0, seed: int | None = None) -> bool:
-        """Start a run; False (and nothing happens) while a run is still active."""
+    def start(
+        self, scenario: Scenario, speed: float = 1.0, seed: int | None = None, **options: Any
+    ) -> bool:
+        """Start a run; False (and nothing happens) while a run is still active.
+
+        `options` go to the runner (presenter_gate, step_stages, start_method …)."""
         if self._active:
             return False
-        runner = self._factory(scenario, speed, seed)
+        return self.start_source(self._factory(scenario, speed, seed, **options))
+
+    def start_source(self, runner: RunSource) -> bool:
+        """Show any event source (a replay, a traced program …) exactly like a live run."""
+        if self._active:
+            return False
         self._runner = runner
         self._active = True
         runner.start()
@@ -95,6 +106,26 @@ class RunController(QObject):
         """Ask the run to end; returns at once (the runner terminates, then kills)."""
         if self._runner is not None and self._active:
             self._runner.stop()
+
+    def can(self, capability: str) -> bool:
+        """Whether the active source supports abort/reset/kill/gate/step/pause/seek/speed."""
+        runner = self._runner
+        return self._active and runner is not None and capability in runner.capabilities
+
+    def command(self, name: str, *args: Any) -> bool:
+        """Forward a non-blocking command (abort, reset, kill_party, release_gate,
+        continue_stage, pause, play, seek, set_speed) to the active source if it supports it."""
+        runner = self._runner
+        method = getattr(runner, name, None) if runner is not None else None
+        if method is None or not self._active:
+            return False
+        method(*args)
+        return True
+
+    def clock(self) -> int:
+        """Now, on the source's clock (a replay maps wall time onto the recorded clock)."""
+        now_ns = getattr(self._runner, "now_ns", None)
+        return int(now_ns()) if now_ns is not None else time.monotonic_ns()
 
     def shutdown(self) -> None:
         """For window close / aboutToQuit: stop and wait (bounded) for every party to go."""
@@ -122,7 +153,7 @@ class RunController(QObject):
 
     # ------------------------------------------------------------------ the clock
     def _tick(self) -> None:
-        now = time.monotonic_ns()
+        now = self.clock()
         runner = self._runner
         if runner is not None and self._active:
             done = runner.done  # read before polling: a done runner has delivered everything
@@ -136,12 +167,12 @@ class RunController(QObject):
             return
         self.frames += 1
         self.frame_ready.emit(now)
-        if now >= self._afterglow_until_ns:
+        if time.monotonic_ns() >= self._afterglow_until_ns:  # wall time: a replay's clock stops
             self._timer.stop()
 
-    def _finish(self, runner: Runner, now: int) -> None:
+    def _finish(self, runner: RunSource, now: int) -> None:
         self._active = False
-        self._afterglow_until_ns = now + AFTERGLOW_NS
+        self._afterglow_until_ns = time.monotonic_ns() + AFTERGLOW_NS
         outcome = runner.outcome
         code = outcome.exit_code if outcome is not None else 1
         runner.join(0)
