@@ -7,6 +7,7 @@ how the party ended (see `PartyExit`).
 
 from __future__ import annotations
 
+import contextlib
 import time
 import traceback
 from dataclasses import dataclass
@@ -47,10 +48,13 @@ class PartyControls:
     step_gate: a lock-free shared int; before stage s (s >= 1) a party holds until it reaches
     s.  Lock-free on purpose: a party killed mid-read can never wedge the GUI's writes.
     gate: the presenter party's end of a pipe; each byte received ends one "work" phase.
+    start_gate: parties begin their first stage together, once all are started, so slow
+    process start-up (spawn, 256 parties, a loaded machine) never eats into a short timeout.
     """
 
     step_gate: Any = None
     gate: Any = None
+    start_gate: Any = None  # a plain Barrier of every party process: the start line
 
 
 STEP_POLL_S = 0.02
@@ -108,6 +112,10 @@ def run_party(
 ) -> PartyExit:
     """The party's life: for each stage, work then wait.  Returns how it ended."""
     controls = controls or PartyControls()
+    if controls.start_gate is not None:
+        # if a party never boots, the others start anyway and the real barrier shows it
+        with contextlib.suppress(BrokenBarrierError):
+            controls.start_gate.wait()
     for stage, planned in enumerate(job.work_s):
         hold_for_step(controls, stage, sink)
         workload = "presenter" if job.presenter else job.workload

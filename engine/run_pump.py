@@ -29,6 +29,7 @@ from engine.watch import BarrierWatch, Finding
 READ_CHUNK = 1 << 16
 DRAIN_LIMIT = 1 << 20  # bytes per drain; supervise() comes straight back if more is waiting
 KILL_GRACE_S = 1.0
+START_LINE_TIMEOUT_S = 120.0  # if a party never boots, the others start anyway
 KILL_IN_WAIT_DELAY_S = 0.15  # let the party get past arrive and into the semaphore wait
 Deliver = Callable[[list[Event]], None]
 
@@ -63,6 +64,8 @@ class RunPump:
         self.step_gate = step_gate
         self._held_stage = 0
         self._gate_writer: Any = None
+        # a plain (uninstrumented) barrier of all processes: the start line
+        self.start_gate = ctx.Barrier(len(jobs), timeout=START_LINE_TIMEOUT_S)
         self._presenter_ready = False
         self._live: dict[Any, tuple[int, Any]] = {}
         self._ops: dict[Any, Any] = {}
@@ -84,10 +87,10 @@ class RunPump:
         for job in self.jobs:
             if self.requests and "stop" in self.requests:
                 break
-            controls = PartyControls(self.step_gate, None)
+            controls = PartyControls(self.step_gate, None, self.start_gate)
             if job.presenter:
                 gate_reader, self._gate_writer = self.ctx.Pipe(duplex=False)
-                controls = PartyControls(self.step_gate, gate_reader)
+                controls = PartyControls(self.step_gate, gate_reader, self.start_gate)
             proc = self.ctx.Process(
                 target=party_main,
                 args=(job, self.barrier, writer, controls),
