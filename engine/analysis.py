@@ -108,7 +108,8 @@ def barrier_violations(events: Sequence[Event], parties: int, stages: int) -> li
                 problems.append(f"{label}: action fired {actions_per_stage.get(s.stage, 0)}×")
             elif s.action_t_ns is None or not last_arrival <= s.action_t_ns <= first_release:
                 problems.append(f"{label}: action outside last arrival … first release")
-    pids = [e.pid for e in events if e.kind == "spawn"]
-    if len(set(pids)) != len(pids):
-        problems.append("two parties shared a process")
+    # a party is a process, or a thread / asyncio task inside one: each must be its own
+    carriers = [(e.pid, e.get("ident"), e.get("task")) for e in events if e.kind == "spawn"]
+    if len(set(carriers)) != len(carriers):
+        problems.append("two parties shared a process (or thread, or task)")
     return problems

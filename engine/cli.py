@@ -12,11 +12,13 @@ import sys
 from collections.abc import Callable, Sequence
 
 from engine.events import Event
+from engine.mpi.config import MpiUnavailable
 from engine.narrative import Narrator
 from engine.presets import list_presets, load_preset
 from engine.report import stage_tables
-from engine.runner import Runner
-from engine.scenario import Scenario, ScenarioError, load_scenario
+from engine.scenario import ALLOWED_BACKENDS, Scenario, ScenarioError, load_scenario
+from engine.sources import make_runner
+from engine.tracer.cli import TraceInputError, add_trace_parser, cmd_trace
 
 EXIT_BAD_INPUT = 2
 SPEED_RANGE = (0.05, 100.0)
@@ -87,10 +89,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.preset and not args.scenario:
         raise InputError("run: give --preset NAME or --scenario FILE.toml")
     scenario = load_chosen_scenario(args)
+    if getattr(args, "backend", None) and args.backend != scenario.backend:
+        try:
+            scenario = scenario.replace(backend=args.backend)
+        except ScenarioError as exc:
+            raise InputError(f"--backend {args.backend}: {exc}") from None
     try:
-        runner = Runner(scenario, speed=args.speed, seed=args.seed, events_path=args.events)
+        runner = make_runner(scenario, speed=args.speed, seed=args.seed, events_path=args.events)
     except OSError as exc:
         raise InputError(f"--events: cannot write {args.events}: {exc.strerror}") from None
+    except MpiUnavailable as exc:
+        raise InputError(f"--backend mpi: {exc}") from None
     narrator = Narrator()
     # Ctrl+C asks the run to stop (parties ignore SIGINT); the loop then drains to the end.
     previous = signal.signal(signal.SIGINT, lambda *_: runner.stop())
@@ -118,6 +127,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     return outcome.exit_code
 
 
+def cmd_code(args: argparse.Namespace) -> int:
+    """Print (or write) the scenario as a standalone, stdlib-only Python program."""
+    if not args.preset and not args.scenario:
+        raise InputError("code: give --preset NAME or --scenario FILE.toml")
+    from engine.codegen import generate_script
+
+    script = generate_script(load_chosen_scenario(args), seed=args.seed, speed=args.speed)
+    if not args.output:
+        print(script, end="")
+        return 0
+    from engine.atomic import atomic_write_text
+
+    try:
+        atomic_write_text(args.output, script)
+    except OSError as exc:
+        raise InputError(f"--output: cannot write {args.output}: {exc.strerror}") from None
+    print(f"Wrote {args.output}: run it with `python {args.output}`.")
+    return 0
+
+
 def _print_lines(narrator: Narrator, batch: Sequence[Event]) -> None:
     out = []
     for event in batch:
@@ -139,7 +168,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--events", metavar="FILE.jsonl", help="write every event as JSON Lines")
     run.add_argument("--trace", metavar="FILE.json", help="write a Chrome/Perfetto trace")
     run.add_argument("--quiet", action="store_true", help="print only the summary")
+    run.add_argument(
+        "--backend",
+        choices=ALLOWED_BACKENDS,
+        help="multiprocessing, threading or asyncio barriers, or MPI ranks (docs/mpi.md)",
+    )
     sub.add_parser("presets", help="list the presets")
+    add_trace_parser(sub)
+    code = sub.add_parser("code", help="print the scenario as a standalone Python program")
+    add_scenario_arguments(code)
+    code.add_argument("--output", metavar="FILE.py", help="write the program to FILE.py")
     replay = sub.add_parser("replay", help="replay a recorded event log (in the GUI)")
     replay.add_argument("log", metavar="FILE.jsonl", help="an event log written by --events")
     replay.add_argument(
@@ -153,11 +191,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print the narrative at the recorded pace instead of opening the GUI",
     )
+    replay.add_argument("--quit-after-run", action="store_true", help="quit when the replay ends")
+    replay.add_argument("--screenshot", metavar="FILE.png", help="save the window at the end")
+    replay.add_argument("--record", metavar="FILE.mp4", help="record the window (.mp4 or .gif)")
     gui = sub.add_parser("gui", help="open the GUI (the default)")
     add_scenario_arguments(gui)
     gui.add_argument("--autorun", action="store_true", help="start the run at once")
     gui.add_argument("--quit-after-run", action="store_true", help="quit when the run ends")
     gui.add_argument("--screenshot", metavar="FILE.png", help="save the window at the end")
+    gui.add_argument(
+        "--record",
+        metavar="FILE.mp4",
+        help="record the window at 30 fps into FILE.mp4 or FILE.gif (the run + 1 s)",
+    )
     return parser
 
 
@@ -181,12 +227,18 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return outcome.exit_code if outcome is not None else 0
 
 
-HEADLESS = {"run": cmd_run, "presets": cmd_presets, "replay": cmd_replay}
+HEADLESS = {
+    "run": cmd_run,
+    "presets": cmd_presets,
+    "replay": cmd_replay,
+    "code": cmd_code,
+    "trace": cmd_trace,
+}
 
 
 def run_headless(args: argparse.Namespace) -> int:
     try:
         return HEADLESS[args.command](args)
-    except InputError as exc:
+    except (InputError, TraceInputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

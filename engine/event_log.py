@@ -6,11 +6,16 @@ crash still leaves every received event on disk in `FILE.part` (flushed per batc
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from engine.events import Event, EventLogError
+
+# The encoder `Event.to_json_line` uses, built once: json.dumps with non-default options builds
+# a new JSONEncoder per call, a third of the pump's per-event cost at 50,000 events/s.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class EventLogWriter:
@@ -20,7 +25,7 @@ class EventLogWriter:
         self._file = open(self.part_path, "w", encoding="utf-8")  # noqa: SIM115 - kept open
 
     def write(self, events: Iterable[Event]) -> None:
-        self._file.write("".join(e.to_json_line() + "\n" for e in events))
+        self._file.write("".join([_encode(e.to_json_dict()) + "\n" for e in events]))
         self._file.flush()
 
     def close(self) -> None:

@@ -59,7 +59,8 @@ class BreakExplainer:
 
     def _reason(self, e: Event) -> str | None:
         if e.get("reason") == "action_raised":
-            self.broken = True
+            if not self.broken:
+                self.broken, self.broke_ns = True, e.t_ns
             return (
                 f"the barrier action raised {e.get('error')} in {self.name(e.party)}, the "
                 f"last to arrive; the barrier broke, so {self.name(e.party)} re-raises that "

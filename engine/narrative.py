@@ -72,6 +72,12 @@ class Narrator:
             f"(speed {e.get('speed', 1)}×, seed {e.get('seed')}, {e.get('start_method')})"
         )
 
+    def _on_spawn(self, e: Event) -> None:
+        """Traced programs name their lanes as processes appear."""
+        if e.party is not None and e.get("name"):
+            self.names.extend(f"Party {i + 1}" for i in range(len(self.names), e.party + 1))
+            self.names[e.party] = str(e.get("name"))
+
     def _on_work_start(self, e: Event) -> str:
         if e.get("workload") == "presenter":
             return "⏵ The presenter is the last party: press G to open the gate."

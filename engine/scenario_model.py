@@ -25,9 +25,11 @@ MAX_SEED = 2**63 - 1  # TOML integers are 64-bit signed; a larger seed could not
 
 START_METHODS: tuple[str, ...] = ("fork", "spawn", "forkserver")
 WORKLOADS: tuple[str, ...] = ("sleep", "cpu")
-# A tuple, not a Literal, so that thread- or asyncio-based backends can be added later without
-# touching the type of Scenario.backend.
-ALLOWED_BACKENDS: tuple[str, ...] = ("processes",)
+# A tuple, not a Literal, so that more backends can be added without touching the type of
+# Scenario.backend.  processes: multiprocessing.Barrier; threads: threading.Barrier;
+# asyncio: asyncio.Barrier (no action, no timeout; engine.backends); mpi: MPI ranks launched
+# with mpiexec, the barrier is MPI's own (engine.mpi).
+ALLOWED_BACKENDS: tuple[str, ...] = ("processes", "threads", "asyncio", "mpi")
 
 PLACEHOLDERS: tuple[str, ...] = ("name", "stage", "stages", "index", "party")
 NarrativeKind = Literal["work", "arrive", "release"]

@@ -86,6 +86,9 @@ def parse_scenario(data: Mapping[str, object], source: str = "<scenario>") -> Sc
         seed = c.integer("seed", seed, 0, MAX_SEED, span=">= 0 (and < 2**63)")
     workload = c.choice("workload", table.get("workload", "sleep"), WORKLOADS)
     backend = c.choice("backend", table.get("backend", "processes"), ALLOWED_BACKENDS)
+    _check_backend(c, backend, table, tables)
+    if backend == "mpi" and processes != parties:  # MPI's barrier spans every rank
+        c.fail("processes", f'must equal parties ({parties}) with backend "mpi", got {processes}')
 
     return Scenario(
         name=name,
@@ -102,6 +105,28 @@ def parse_scenario(data: Mapping[str, object], source: str = "<scenario>") -> Sc
         narrative=_narrative(c, table.get("narrative"), stages),
         party=_parties(c, tables, processes, stages),
     )
+
+
+def _check_backend(
+    c: Checker, backend: str, table: Mapping[str, object], tables: list[object] | None
+) -> None:
+    """Refuse what a backend's barrier cannot do, rather than silently emulating it."""
+    if backend == "asyncio":
+        for key in ("action", "timeout"):
+            if table.get(key) is not None:
+                c.fail(
+                    key,
+                    f"asyncio.Barrier has no {key}; remove it or use backend "
+                    '"processes" or "threads"',
+                )
+    if backend not in ("processes", "mpi"):  # an MPI rank can kill itself (engine.mpi)
+        for i, raw in enumerate(tables or []):
+            fault = raw.get("fault") if isinstance(raw, Mapping) else None
+            if fault in ("kill-in-work", "kill-in-wait"):
+                c.fail(
+                    f"party[{i}].fault",
+                    f'{fault} needs backend "processes": {backend} parties cannot be killed',
+                )
 
 
 def _action(c: Checker, raw: object) -> ActionSpec | None:

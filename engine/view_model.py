@@ -49,6 +49,8 @@ class Lane:
     released_ns: int | None = None
     last_index: int | None = None  # the wait() index this party received
     detail: str = ""  # why it broke or died
+    presenter: bool = False  # this party is the presenter: its "work" waits for G
+    held_before: int | None = None  # step-through mode: holding before this stage (0-based)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ def exit_description(code: object) -> str:
     return f"exit code {code}"
 
 
+# Log lines that explain a failure (gui/failure_alert.py turns the first into a banner)
 ALERT_KINDS = frozenset({"broken", "wedged", "stranded", "crash"})
 
 
@@ -108,7 +111,6 @@ class RunViewModel:
     exit_code: int | None = None
     last_skew_ns: int | None = None
     action_banner: Marker | None = None
-    alert: LogLine | None = None  # the latest explanation of a failure (broken/wedged/stranded)
     actions_per_stage: dict[int, int] = field(default_factory=dict)
     version: int = 0  # bumps on every applied batch that changed something
     _narrator: Narrator = field(default_factory=Narrator)
@@ -131,6 +133,8 @@ class RunViewModel:
             return 1.0
         if lane.work_start_ns is None or lane.state == LaneState.IDLE:
             return 0.0
+        if lane.presenter and lane.state == LaneState.WORKING:
+            return 0.0  # no planned duration: the presenter's turn ends when they press G
         if lane.state != LaneState.WORKING:  # broken/died/stopped: frozen where it was
             now_ns = lane.arrived_ns or lane.released_ns or now_ns
         planned = max(lane.planned_ns, 1)
@@ -188,8 +192,17 @@ class RunViewModel:
         self.status = "running"
 
     def _on_spawn(self, e: Event) -> None:
+        if e.party is not None and e.party >= len(self.lanes):  # a traced program's new lane
+            for index in range(len(self.lanes), e.party + 1):
+                self.lanes.append(Lane(index, f"Process {index + 1}", state=LaneState.STARTING))
         if lane := self._lane(e):
             lane.pid = e.pid
+            lane.name = str(e.get("name") or lane.name)
+
+    def _on_barrier(self, e: Event) -> None:
+        """A traced program created a barrier: the first one sets the gate's party count."""
+        if not self.parties:
+            self.parties = int(e.get("parties", 0))
 
     def _on_work_start(self, e: Event) -> None:
         if lane := self._lane(e):
@@ -199,6 +212,12 @@ class RunViewModel:
             lane.planned_ns = int(float(e.get("planned_s", 0.0)) * 1e9)
             lane.progress_hint = None
             lane.arrived_ns = lane.arrival_rank = None
+            lane.presenter = e.get("workload") == "presenter"
+            lane.held_before = None
+
+    def _on_hold(self, e: Event) -> None:
+        if lane := self._lane(e):
+            lane.held_before = e.stage
 
     def _on_progress(self, e: Event) -> None:
         if lane := self._lane(e):

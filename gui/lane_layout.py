@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QFont, QFontMetricsF
 
+from gui.lane_style import DEFAULT_STYLE, LaneStyle
+
 COMPACT_ABOVE = 12  # more parties than this: compact rows
 GATE_AT = 0.80  # the barrier line sits at this fraction of the track
 WIDEST_BADGE = "‖ waiting · 256th of 256"
@@ -59,6 +61,7 @@ class LaneGeometry:
     header_font: QFont
     small_font: QFont
     banner_font: QFont
+    style: LaneStyle = DEFAULT_STYLE
 
     @property
     def lanes_bottom(self) -> float:
@@ -69,35 +72,53 @@ class LaneGeometry:
 
 
 def compute_geometry(
-    width: int, height: int, names: list[str], base: QFont, max_parties: int = 3
+    width: int,
+    height: int,
+    names: list[str],
+    base: QFont,
+    max_parties: int = 3,
+    style: LaneStyle = DEFAULT_STYLE,
+    alert: bool = False,
 ) -> LaneGeometry:
-    """Lay out `names` as rows in a `width`×`height` widget."""
+    """Lay out `names` as rows in a `width`×`height` widget (fonts and bars per `style`).
+
+    With `alert`, the banner slot grows to hold a failure's title and 2–3 lines of why."""
     rows = max(len(names), 1)
     scale = clamp(min(width / 1150, height / 640), 0.8, 1.7)
     margin = 26 * scale
     compact = rows > COMPACT_ABOVE
-    header_h = 46 * scale
-    banner_h = (58 if compact else 84) * scale
+    header_px = style.text_px(22 * scale)
+    banner_px = style.text_px((22 if compact else 27) * scale)
+    header_h = max(46 * scale, header_px * 2.1)
+    banner_h = max((58 if compact else 84) * scale, banner_px * (2.2 if compact else 3.1))
+    if alert:  # title + two or three lines of explanation (gui/lane_alert.py)
+        body_px = style.text_px(19 * scale)
+        banner_h = max(banner_h, banner_px * 1.6 + body_px * 1.32 * 3 + 30 * scale)
     header_y = margin * 0.7
     banner_y = header_y + header_h + 8 * scale
     lanes_top = banner_y + banner_h + 22 * scale
     caption = 22 * scale  # the "barrier" caption under the gate
     available = max(height - lanes_top - margin - caption, 10.0)
-    row_h = available / rows if compact else min(available / rows, 118 * scale)
+    tallest = 118 * scale * max(style.text_scale, style.bar_scale, 1.0)
+    row_h = available / rows if compact else min(available / rows, tallest)
     lanes_top += (available - row_h * rows) / 3  # few rows: sit a little lower, not glued up
     if compact:
-        bar_h = clamp(row_h * 0.55, 2, 16 * scale)
-        name_px = clamp(row_h * 0.66, 8, 16 * scale)
+        bar_h = clamp(row_h * 0.55 * style.bar_scale, 2, 16 * scale * style.bar_scale)
+        name_px = clamp(row_h * 0.66, 8, 16 * scale * style.text_scale)
         show_names = row_h >= 9
+        badge_px = name_px
+        small_px = max(13 * scale, name_px * 0.72)
     else:
-        bar_h = clamp(row_h * 0.40, 14, 42 * scale)
-        name_px = clamp(row_h * 0.24, 17, 26 * scale)
+        bar_h = clamp(row_h * 0.40 * style.bar_scale, 14, min(42 * scale * style.bar_scale, row_h))
+        name_px = style.text_px(clamp(row_h * 0.24, 17, 26 * scale))
         show_names = True
+        badge_px = max(name_px * 0.78, style.min_text_px)  # name_px is already scaled
+        small_px = max(13 * scale * style.text_scale, name_px * 0.72, style.min_text_px)
     name_font = sized_font(base, name_px, bold=not compact)
-    badge_font = sized_font(base, name_px * (0.78 if not compact else 1.0), bold=True)
-    header_font = sized_font(base, 22 * scale, bold=True)
-    small_font = sized_font(base, max(13 * scale, name_px * 0.72))
-    banner_font = sized_font(base, (22 if compact else 27) * scale, bold=True)
+    badge_font = sized_font(base, badge_px, bold=True)
+    header_font = sized_font(base, header_px, bold=True)
+    small_font = sized_font(base, small_px)
+    banner_font = sized_font(base, banner_px, bold=True)
     chip = name_px * 0.78 if show_names else 0.0
     name_x = margin
     if show_names:
@@ -119,4 +140,5 @@ def compute_geometry(
         width, height, rows, compact, scale, margin, header_y, header_h, banner_y, banner_h,
         lanes_top, row_h, bar_h, chip, name_x, name_w, badge_x, badge_w, track_x0, gate_x,
         track_x1, show_names, name_font, badge_font, header_font, small_font, banner_font,
+        style,
     )  # fmt: skip

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from engine.view_model import Marker, RunViewModel
 from gui.lane_layout import LaneGeometry, sized_font
-from gui.lane_painter import MUTED, TEXT
+from gui.lane_painter import TEXT
 from gui.palette import ACTION_COLOUR, GATE_COLOUR, RELEASE_COLOUR, WAIT_COLOUR, renderable
 
 BANNER_HOLD_NS = 2_500_000_000
@@ -47,12 +47,14 @@ def last_release_ns(model: RunViewModel) -> int | None:
     return None
 
 
-def paint_header(p: QPainter, g: LaneGeometry, model: RunViewModel) -> None:
+def paint_header(
+    p: QPainter, g: LaneGeometry, model: RunViewModel, note: tuple[str, str] | None = None
+) -> None:
     stages = max(model.stages, 1)
     stage = min(model.current_stage + 1, stages)
     rect = QRectF(g.margin, g.header_y, g.gate_x - g.margin, g.header_h)
     p.setFont(g.header_font)
-    p.setPen(TEXT)
+    p.setPen(g.style.colours.q("text"))
     label = f"Stage {stage} of {stages}"
     p.drawText(rect, LEFT, label)
     width = QFontMetricsF(g.header_font).horizontalAdvance(label)
@@ -67,28 +69,41 @@ def paint_header(p: QPainter, g: LaneGeometry, model: RunViewModel) -> None:
             if done
             else QColor(GATE_COLOUR)
             if i == stage - 1
-            else QColor("#D5DAE1")
+            else g.style.colours.q("chip_idle")
         )
         p.drawEllipse(QRectF(x, cy - dot / 2, dot, dot))
         x += dot * 1.8
-    paint_counter(p, g, model, cy)
+    paint_counter(p, g, model, cy, note)
 
 
-def paint_counter(p: QPainter, g: LaneGeometry, model: RunViewModel, cy: float) -> None:
+def paint_counter(
+    p: QPainter,
+    g: LaneGeometry,
+    model: RunViewModel,
+    cy: float,
+    note: tuple[str, str] | None = None,
+) -> None:
+    """The barrier's own state; `note` = (text, colour) replaces it after a failure
+    ("3 of 4 here — nobody left to come", "✖ barrier broken"; see gui/lane_failure.py)."""
     parties = model.parties or len(model.lanes)
     waiting = model.n_waiting
     text = f"{waiting} of {parties} at the barrier"
+    if note is not None:
+        text, tone = note
+        waiting = 1  # a coloured pill, with text_on() contrast below
     font = g.header_font
     w = QFontMetricsF(font).horizontalAdvance(text) + font.pixelSize() * 1.6
     h = font.pixelSize() * 1.9
     x = min(g.gate_x - w / 2, g.width - g.margin - w)
     rect = QRectF(x, cy - h / 2, w, h)
-    colour = QColor(WAIT_COLOUR) if waiting else QColor("#EEF1F5")
+    colour = QColor(WAIT_COLOUR) if waiting else g.style.colours.q("track")
+    if note is not None:
+        colour = QColor(tone)
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(colour)
     p.drawRoundedRect(rect, h / 2, h / 2)
     p.setFont(font)
-    p.setPen(TEXT)
+    p.setPen(TEXT if waiting else g.style.colours.q("text"))
     p.drawText(rect, CENTRE, text)
 
 
@@ -137,13 +152,13 @@ def paint_banner(p: QPainter, g: LaneGeometry, model: RunViewModel, now_ns: int)
     sub = f"barrier action, run by {who}, the last to arrive"
     inner = rect.adjusted(accent * 2 + 18 * g.scale, 0, -18 * g.scale, 0)
     p.setFont(g.banner_font)
-    p.setPen(with_alpha(TEXT, strength))
+    p.setPen(with_alpha(g.style.colours.text, strength))
     if g.compact:
         metrics = QFontMetricsF(g.banner_font)
         p.drawText(inner, LEFT, message)
         inner.setLeft(inner.left() + metrics.horizontalAdvance(message) + 24 * g.scale)
         p.setFont(g.small_font)
-        p.setPen(with_alpha(MUTED, strength))
+        p.setPen(with_alpha(g.style.colours.muted, strength))
         p.drawText(inner, LEFT, sub)
         return
     top_half = QRectF(
@@ -151,17 +166,17 @@ def paint_banner(p: QPainter, g: LaneGeometry, model: RunViewModel, now_ns: int)
     )
     p.drawText(top_half, LEFT, message)
     p.setFont(g.small_font)
-    p.setPen(with_alpha(MUTED, strength))
+    p.setPen(with_alpha(g.style.colours.muted, strength))
     bottom_half = QRectF(inner.left(), top_half.bottom(), inner.width(), inner.height() * 0.32)
     p.drawText(bottom_half, LEFT, sub)
 
 
 def paint_banner_placeholder(p: QPainter, g: LaneGeometry, rect: QRectF, radius: float) -> None:
     """A faint slot that tells where (and when) the barrier action will show."""
-    pen = QPen(QColor("#D9DDE3"), max(1.0, 1.5 * g.scale), Qt.PenStyle.DashLine)
+    pen = QPen(g.style.colours.q("outline"), max(1.0, 1.5 * g.scale), Qt.PenStyle.DashLine)
     p.setPen(pen)
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawRoundedRect(rect.adjusted(1, 1, -1, -1), radius, radius)
     p.setFont(g.small_font)
-    p.setPen(QColor("#9AA2AD"))
+    p.setPen(g.style.colours.q("hint"))
     p.drawText(rect, CENTRE, "the barrier action runs here, in the last party to arrive")

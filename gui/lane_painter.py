@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QLinearGradient, QPainter, QRad
 
 from engine.view_model import Lane, LaneState, RunViewModel
 from gui.lane_layout import LaneGeometry
-from gui.palette import RELEASE_COLOUR, party_colour, state_look
+from gui.palette import RELEASE_COLOUR, party_colour, renderable, state_look
 
 TEXT = QColor("#1B1F24")
 MUTED = QColor("#5C6470")
@@ -52,6 +52,8 @@ def badge_text(lane: Lane, parties: int, compact: bool) -> str:
     if compact:
         return look.icon
     text = f"{look.icon} {look.word}"
+    if lane.presenter and lane.state == LaneState.WORKING:
+        text = f"{look.icon} your turn"  # the presenter's "work" is to press G
     if lane.state == LaneState.WAITING and lane.arrival_rank is not None:
         text += f" · {ordinal(lane.arrival_rank)} of {parties}"
     return text
@@ -72,6 +74,13 @@ class RowPainter:
         self.g = geometry
         self._elided: dict[str, str] = {}
         self._name_metrics = QFontMetricsF(geometry.name_font)
+        # Set per frame by LanesView from the run's failures (gui/failure_alert.py): "stuck"
+        # while the barrier is wedged, and clearer words than "killed by SIGTERM" for parties
+        # the app had to end.
+        self.waiting_word = "waiting"
+        self.details: dict[int, str] = {}
+        self.ended_ns: dict[int, int] = {}  # when a party's process ended (crash/exit)
+        self._clean: dict[str, str] = {}
 
     def paint(self, p: QPainter, model: RunViewModel, now_ns: int) -> None:
         for lane in model.lanes[: self.g.rows]:
@@ -99,7 +108,7 @@ class RowPainter:
             name = self._name_metrics.elidedText(lane.name, Qt.TextElideMode.ElideRight, width)
             self._elided[lane.name] = name
         p.setFont(g.name_font)
-        p.setPen(TEXT)
+        p.setPen(g.style.colours.q("text"))
         rect = QRectF(text_x, cy - g.row_h / 2, width, g.row_h)
         p.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
 
@@ -122,9 +131,9 @@ class RowPainter:
         g = self.g
         r = g.bar_h / 2
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(TRACK_PAST)
+        p.setBrush(g.style.colours.q("track_past"))
         p.drawRoundedRect(QRectF(g.gate_x - r, cy - r, g.track_x1 - g.gate_x + r, g.bar_h), r, r)
-        p.setBrush(TRACK)
+        p.setBrush(g.style.colours.q("track"))
         p.drawRoundedRect(QRectF(g.track_x0, cy - r, g.gate_x - g.track_x0, g.bar_h), r, r)
 
     def _bar(self, p: QPainter, x0: float, x1: float, cy: float, colour: QColor) -> None:
@@ -151,7 +160,8 @@ class RowPainter:
             self._bar(p, g.track_x0, head, cy, colour)
             self._bar_label(p, lane, cy, head, colour, now_ns)
         else:
-            head = g.track_x0 + reach * model.progress(lane, now_ns)
+            at = self.ended_ns.get(lane.index, now_ns)  # a killed worker's bar stays put
+            head = g.track_x0 + reach * model.progress(lane, at)
             if lane.state == LaneState.WAITING:
                 head = g.gate_x  # pressed flat against the gate
             self._bar(p, g.track_x0, head, cy, colour)
@@ -164,6 +174,13 @@ class RowPainter:
             self._bar_label(p, lane, cy, head, colour, now_ns)
         if anim is not None:
             self._glow(p, g.gate_x + (g.track_x1 - g.gate_x) * ease_out(anim), cy, 1 - anim)
+
+    def _readable(self, text: str) -> str:
+        """`text` without glyphs the font lacks (an error may quote "🚀"), cached."""
+        clean = self._clean.get(text)
+        if clean is None:
+            clean = self._clean[text] = renderable(text, self.g.small_font)
+        return clean
 
     def _text_width(self, text: str) -> float:
         return QFontMetricsF(self.g.small_font).horizontalAdvance(text)
@@ -192,10 +209,11 @@ class RowPainter:
         if lane.state in FULL_STATES and lane.last_index is not None:
             text = f"index {lane.last_index}"
         elif lane.state == LaneState.WAITING and lane.arrived_ns is not None:
-            text = f"waiting {(now_ns - lane.arrived_ns) / 1e9:.2f} s"
+            text = f"{self.waiting_word} {(now_ns - lane.arrived_ns) / 1e9:.2f} s"
         elif lane.state in (LaneState.BROKEN, LaneState.DIED, LaneState.STOPPED):
-            text = lane.detail  # inside the bar if it fits there, else after it
-            inside = head - g.track_x0 > (g.gate_x - g.track_x0) * 0.4
+            text = self._readable(self.details.get(lane.index, lane.detail))  # in the bar or after
+            room = min(head, g.gate_x) - g.track_x0 - g.bar_h * 1.5
+            inside = self._text_width(text) <= room or room > (g.gate_x - g.track_x0) * 0.6
         if not text:
             return
         p.setFont(g.small_font)
@@ -211,8 +229,11 @@ class RowPainter:
             p.setPen(text_on(colour))
             p.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
             return
-        rect = QRectF(head + pad, cy - g.row_h / 2, g.track_x1 - head - pad, g.row_h)
-        p.setPen(MUTED if lane.state == LaneState.STOPPED else colour.darker(130))
+        right = g.gate_x - pad if head < g.gate_x else g.track_x1  # never under the gate line
+        rect = QRectF(head + pad, cy - g.row_h / 2, right - head - pad, g.row_h)
+        colours = g.style.colours
+        readable = colour.lighter(135) if colours.dark else colour.darker(130)
+        p.setPen(colours.q("muted") if lane.state == LaneState.STOPPED else readable)
         elided = QFontMetricsF(g.small_font).elidedText(
             text, Qt.TextElideMode.ElideRight, rect.width()
         )

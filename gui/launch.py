@@ -5,9 +5,10 @@ library, Qt aborts the process with a cryptic message.  We check first and print
 line (plus the apt-get fix and the headless commands).  Bad --preset/--scenario input is one
 line on stderr and exit code 2, as for the headless commands.
 
---autorun/--quit-after-run/--screenshot make the GUI scriptable: CI smoke runs and screencasts
-start a scenario, let it finish, keep the final state on screen for a second, save the window
-and exit with the run's own exit code.
+--autorun/--quit-after-run/--screenshot/--record make the GUI scriptable: CI smoke runs and
+screencasts start a scenario (or `replay FILE.jsonl`), let it finish, keep the final state on
+screen for a second, save the window (and the video of it all) and exit with the run's own exit
+code.
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ import argparse
 import signal
 import sys
 from types import FrameType
+from typing import Any
 
 from engine.cli import EXIT_BAD_INPUT, InputError, load_chosen_scenario
+from engine.events import Event
 from engine.scenario import Scenario
 from gui.display_check import display_problem
 
 SHOW_FINAL_MS = 1000
 SIGNAL_POLL_MS = 200
+VIDEO_FORMATS = (".mp4", ".gif")
 
 
 def _chosen_scenario(args: argparse.Namespace) -> Scenario | None:
@@ -38,13 +42,36 @@ def launch_gui(args: argparse.Namespace) -> int:
         return 1
     try:
         scenario = _chosen_scenario(args)
+        replay = _replay_events(args)
+        record = getattr(args, "record", None)
+        if record and not str(record).lower().endswith(VIDEO_FORMATS):
+            raise InputError(f"--record: {record} must end in .mp4 or .gif")
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return _run_app(args, scenario)
+    return _run_app(args, scenario, replay)
 
 
-def _run_app(args: argparse.Namespace, scenario: Scenario | None) -> int:
+def _replay_events(args: argparse.Namespace) -> list[Event] | None:
+    """`main.py replay FILE.jsonl`: the recorded events (read before any window opens)."""
+    if getattr(args, "command", None) != "replay":
+        return None
+    from engine.event_log import EventLogReadError, read_event_log
+
+    try:
+        events, warnings = read_event_log(args.log)
+    except EventLogReadError as exc:
+        raise InputError(str(exc)) from None
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not events:
+        raise InputError(f"{args.log}: no events to replay")
+    return events
+
+
+def _run_app(
+    args: argparse.Namespace, scenario: Scenario | None, replay: list[Event] | None = None
+) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -57,13 +84,17 @@ def _run_app(args: argparse.Namespace, scenario: Scenario | None) -> int:
     app.setOrganizationName("BarrierVisualiser")
     apply_theme(app)
     window = MainWindow()
+    window.extras.presentation.set_theme(window.extras.presentation.theme)  # the remembered one
     if scenario is not None:
         window.panel.set_scenario(scenario)
         window.panel.current_path = None
-    window.panel.set_speed(float(getattr(args, "speed", 1.0) or 1.0))
+    if replay is None:
+        window.panel.set_speed(float(getattr(args, "speed", 1.0) or 1.0))
     if getattr(args, "seed", None) is not None:
         window.panel.set_seed(args.seed)
+    exports = window.extras.exports
     app.aboutToQuit.connect(window.controller.shutdown)
+    app.aboutToQuit.connect(exports.finish_on_quit)
     result = {"code": 0}
 
     def finish(code: int) -> None:
@@ -71,7 +102,18 @@ def _run_app(args: argparse.Namespace, scenario: Scenario | None) -> int:
         if path and not window.save_screenshot(path):
             print(f"error: could not save the screenshot to {path}", file=sys.stderr)
         result["code"] = code
-        window.close()
+        recorder = exports.stop_recording()
+        if recorder is None:
+            window.close()
+            return
+
+        def failed(message: str) -> None:
+            print(f"error: {message}", file=sys.stderr)
+            result["code"] = result["code"] or 1
+            window.close()
+
+        recorder.saved.connect(lambda _path: window.close())
+        recorder.failed.connect(failed)
 
     if getattr(args, "quit_after_run", False):
         window.controller.run_finished.connect(
@@ -85,9 +127,18 @@ def _run_app(args: argparse.Namespace, scenario: Scenario | None) -> int:
             if getattr(args, "quit_after_run", False):
                 window.close()
 
-    if getattr(args, "autorun", False):
-        QTimer.singleShot(0, autorun)
+    def start_replay(events: list[Event]) -> None:
+        window.extras.replay.replay(events, float(args.speed), str(args.log))
+
     window.show()
+    record: Any = getattr(args, "record", None)
+    if record and exports.start_recording(record) is None:
+        print(f"error: cannot record to {record}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if replay is not None:
+        QTimer.singleShot(0, lambda: start_replay(replay))
+    elif getattr(args, "autorun", False):
+        QTimer.singleShot(0, autorun)
 
     # Ctrl+C in the terminal: close the window cleanly (settings saved, parties stopped).
     # Python only runs signal handlers between bytecodes, so a timer lets it in regularly.

@@ -32,8 +32,19 @@ MAX_LINES = 20_000
 TEXT_PT = 14
 RUN_COLOUR = "#333333"
 TIME_COLOUR = "#8A8A8A"
-TROUBLE_KINDS = frozenset({"broken", "crash", "exit"})
+# failures and the commands that cause them (kill, abort, reset) stand out in bold vermillion
+TROUBLE_KINDS = frozenset(
+    {"broken", "crash", "exit", "wedged", "stranded", "kill", "abort", "reset"}
+)
 MIN_CONTRAST = 4.5  # WCAG AA for body text
+DARK_GROUND = QColor("#0B0E13")
+LIGHT_STYLE = (
+    "QTextEdit { background: white; color: #222; border: 1px solid #D0D0D0; padding: 6px 4px; }"
+)
+DARK_STYLE = (
+    "QTextEdit { background: #0B0E13; color: #F2F5F9; border: 1px solid #39414D;"
+    " padding: 6px 4px; }"
+)
 
 
 def _luminance(colour: QColor) -> float:
@@ -54,6 +65,17 @@ def readable_on_white(colour: QColor | str) -> QColor:
     return out
 
 
+def readable_on_dark(colour: QColor | str) -> QColor:
+    """`colour`, lightened (same hue) until its contrast with the dark ground is readable."""
+    out = QColor(colour)
+    ground = _luminance(DARK_GROUND) + 0.05
+    for _ in range(40):
+        if (_luminance(out) + 0.05) / ground >= MIN_CONTRAST:
+            break
+        out = out.lighter(110)
+    return out
+
+
 class NarrativeLog(QTextEdit):
     """Read-only, copyable story of the run; appends only what is new each frame."""
 
@@ -68,18 +90,31 @@ class NarrativeLog(QTextEdit):
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.setStyleSheet(
-            "QTextEdit { background: white; color: #222; border: 1px solid #D0D0D0;"
-            " padding: 6px 4px; }"
-        )
+        self.setStyleSheet(LIGHT_STYLE)
+        self._dark = False
+        self._formats: dict[tuple[int | None, str], QTextCharFormat] = {}
+        self._set_fonts(TEXT_PT)
+        self._model: RunViewModel | None = None
+        self._log_id = 0
+        self._seen = 0
+
+    def set_look(self, dark: bool, text_pt: float = TEXT_PT) -> None:
+        """Theme and size switch: the next update_from re-writes the story in the new look."""
+        self._dark = dark
+        self.setStyleSheet(DARK_STYLE if dark else LIGHT_STYLE)
+        self._formats.clear()
+        self._set_fonts(text_pt)
+        self._model = None
+
+    def _set_fonts(self, text_pt: float) -> None:
         text_font = QFont()
-        text_font.setPointSize(TEXT_PT)
+        text_font.setPointSizeF(text_pt)
         self.setFont(text_font)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSize(TEXT_PT - 1)
+        mono.setPointSizeF(text_pt - 1)
         self._time_format = QTextCharFormat()
         self._time_format.setFont(mono)
-        self._time_format.setForeground(QColor(TIME_COLOUR))
+        self._time_format.setForeground(QColor("#9AA4B2" if self._dark else TIME_COLOUR))
         self._block_format = QTextBlockFormat()
         column = QFontMetricsF(mono).horizontalAdvance(f"{0:8.3f} s  ")
         self._block_format.setLeftMargin(column)  # wrapped lines continue under the text,
@@ -91,10 +126,6 @@ class NarrativeLog(QTextEdit):
         tint = QColor(ACTION_COLOUR)
         tint.setAlpha(34)
         self._action_block.setBackground(QBrush(tint))  # the whole line, not just the words
-        self._formats: dict[tuple[int | None, str], QTextCharFormat] = {}
-        self._model: RunViewModel | None = None
-        self._log_id = 0
-        self._seen = 0
 
     @property
     def line_count(self) -> int:
@@ -139,17 +170,18 @@ class NarrativeLog(QTextEdit):
         if cached is not None:
             return cached
         fmt = QTextCharFormat()
+        readable = readable_on_dark if self._dark else readable_on_white
         if line.kind == "action":
-            fmt.setForeground(readable_on_white(ACTION_COLOUR))
+            fmt.setForeground(readable(ACTION_COLOUR))
             fmt.setFontWeight(QFont.Weight.Bold)
         elif line.kind in TROUBLE_KINDS:
-            fmt.setForeground(readable_on_white(BROKEN_COLOUR))
+            fmt.setForeground(readable(BROKEN_COLOUR))
             fmt.setFontWeight(QFont.Weight.Bold)
         elif line.party is None:
-            fmt.setForeground(QColor(RUN_COLOUR))
+            fmt.setForeground(QColor("#E8ECF1" if self._dark else RUN_COLOUR))
             fmt.setFontWeight(QFont.Weight.Bold)
         else:
-            fmt.setForeground(readable_on_white(party_colour(line.party)))
+            fmt.setForeground(readable(party_colour(line.party)))
         self._formats[key] = fmt
         return fmt
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox
 from engine.atomic import atomic_write_text
 from engine.view_model import RunViewModel
 from gui import window_settings as ws
+from gui.failure_actions import FailureCommands
 from gui.lanes import LanesView
 from gui.log_view import NarrativeLog
 from gui.run_controller import RunController
@@ -25,6 +26,7 @@ from gui.scenario_panel import ScenarioPanel
 from gui.status_strip import StatusStrip
 from gui.timeline import TimelineView
 from gui.window_actions import build_actions
+from gui.window_extras import install_extras
 
 DEFAULT_SIZE = (1600, 1000)
 MINIMUM_SIZE = (1100, 700)
@@ -48,8 +50,13 @@ class MainWindow(QMainWindow):
         self.log = NarrativeLog()
         self._build_layout()
         self.commands = build_actions(self, self._slots())
+        self.failure_commands = FailureCommands(
+            self, self.controller, self.lanes, self.commands.stop, self.statusBar()
+        )  # Abort (A), Reset (R), and the lanes' right-click Kill
         self.status = StatusStrip(self.statusBar(), self.model)
         self._connect()
+        self.run_options: dict[str, object] = {}  # presenter_gate, step_stages (View/Run menus)
+        self.extras = install_extras(self)  # presenting, replay, exports (gui/window_extras.py)
         self.resize(*DEFAULT_SIZE)
         self.setMinimumSize(*MINIMUM_SIZE)
         self._restore()
@@ -120,7 +127,11 @@ class MainWindow(QMainWindow):
             )
             return False
         try:
-            started = self.controller.start(scenario, self.panel.speed(), self.panel.seed())
+            if self.run_options.get("presenter_gate"):  # the gate waits for a human: no timeout
+                scenario = scenario.replace(timeout=None)
+            started = self.controller.start(
+                scenario, self.panel.speed(), self.panel.seed(), **self.run_options
+            )
         except (ValueError, OSError) as exc:
             self.statusBar().showMessage(f"Cannot run: {exc}", MESSAGE_MS)
             return False

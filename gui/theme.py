@@ -1,8 +1,9 @@
-"""One calm, light look for the whole app (Fusion + a light palette + a few style rules).
+"""The app's look: Fusion, a light or a dark high-contrast palette, and a few style rules.
 
-Why light: the app is shown on projectors in lit rooms, where dark text on light grounds reads
-best and the Okabe–Ito state colours keep their contrast.  Fusion looks the same on every
-platform, so screenshots in docs match what users see.
+Why light by default: the app is shown on projectors in lit rooms, where dark text on light
+grounds reads best and the Okabe–Ito state colours keep their contrast.  The dark theme is for
+dark rooms and screencasts: near-black grounds, near-white text, the same state colours.
+Fusion looks the same on every platform, so screenshots in docs match what users see.
 """
 
 from __future__ import annotations
@@ -11,42 +12,92 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 BASE_FONT_PX = 15
+THEMES = ("light", "dark")
 
-STYLE = """
-QToolBar#run_toolbar { spacing: 8px; padding: 6px 10px; border: none;
-    border-bottom: 1px solid #DADFE6; background: #F7F8FA; }
-QToolBar#run_toolbar QToolButton { padding: 6px 14px; border-radius: 8px; font-weight: 600; }
-QToolBar#run_toolbar QToolButton:hover { background: #E6EBF2; }
-QToolBar#run_toolbar QToolButton:disabled { color: #A0A6AF; }
-QLabel#speed_label { color: #3C4450; font-weight: 600; }
-QStatusBar { background: #F7F8FA; border-top: 1px solid #DADFE6; }
-QStatusBar QLabel { color: #3C4450; }
-QSplitter::handle { background: #E4E8EE; }
-QDockWidget::title { padding: 8px 10px; background: #F7F8FA; font-weight: 600; }
+_STYLE = """
+QToolBar#run_toolbar {{ spacing: 8px; padding: 6px 10px; border: none;
+    border-bottom: 1px solid {line}; background: {chrome}; }}
+QToolBar#run_toolbar QToolButton {{ padding: 6px 14px; border-radius: 8px; font-weight: 600; }}
+QToolBar#run_toolbar QToolButton:hover {{ background: {hover}; }}
+QToolBar#run_toolbar QToolButton:checked {{ background: {hover}; }}
+QToolBar#run_toolbar QToolButton:disabled {{ color: {disabled}; }}
+QLabel#speed_label {{ color: {soft}; font-weight: 600; }}
+QStatusBar {{ background: {chrome}; border-top: 1px solid {line}; }}
+QStatusBar QLabel {{ color: {soft}; }}
+QSplitter::handle {{ background: {handle}; }}
+QDockWidget::title {{ padding: 8px 10px; background: {chrome}; font-weight: 600; }}
 """
 
+_CHROME = {
+    "light": {
+        "line": "#C9CFD8",
+        "chrome": "#F7F8FA",
+        "hover": "#E1E7EF",
+        "disabled": "#9AA1AB",
+        "soft": "#262C35",
+        "handle": "#DDE2E9",
+    },
+    "dark": {
+        "line": "#39414D",
+        "chrome": "#151A21",
+        "hover": "#2A323E",
+        "disabled": "#6B7480",
+        "soft": "#E3E8EF",
+        "handle": "#262D37",
+    },
+}
 
-def apply_theme(app: QApplication) -> None:
-    app.setStyle("Fusion")
-    palette = QPalette()
-    colours = {
+_PALETTES = {
+    "light": {
         QPalette.ColorRole.Window: "#F2F4F7",
-        QPalette.ColorRole.WindowText: "#1B1F24",
+        QPalette.ColorRole.WindowText: "#0B0D10",
         QPalette.ColorRole.Base: "#FFFFFF",
         QPalette.ColorRole.AlternateBase: "#F5F7FA",
-        QPalette.ColorRole.Text: "#1B1F24",
+        QPalette.ColorRole.Text: "#0B0D10",
         QPalette.ColorRole.Button: "#F7F8FA",
-        QPalette.ColorRole.ButtonText: "#1B1F24",
+        QPalette.ColorRole.ButtonText: "#0B0D10",
         QPalette.ColorRole.Highlight: "#0072B2",
         QPalette.ColorRole.HighlightedText: "#FFFFFF",
         QPalette.ColorRole.ToolTipBase: "#FFFFFF",
-        QPalette.ColorRole.ToolTipText: "#1B1F24",
-        QPalette.ColorRole.PlaceholderText: "#8A929E",
-    }
-    for role, colour in colours.items():
+        QPalette.ColorRole.ToolTipText: "#0B0D10",
+        QPalette.ColorRole.PlaceholderText: "#6B7380",
+    },
+    "dark": {
+        QPalette.ColorRole.Window: "#12161C",
+        QPalette.ColorRole.WindowText: "#F7F9FC",
+        QPalette.ColorRole.Base: "#0B0E13",
+        QPalette.ColorRole.AlternateBase: "#171C23",
+        QPalette.ColorRole.Text: "#F7F9FC",
+        QPalette.ColorRole.Button: "#1C222B",
+        QPalette.ColorRole.ButtonText: "#F7F9FC",
+        QPalette.ColorRole.Highlight: "#56B4E9",
+        QPalette.ColorRole.HighlightedText: "#0B0E13",
+        QPalette.ColorRole.ToolTipBase: "#1C222B",
+        QPalette.ColorRole.ToolTipText: "#F7F9FC",
+        QPalette.ColorRole.PlaceholderText: "#9AA4B2",
+    },
+}
+
+
+def theme_palette(name: str) -> QPalette:
+    """The QPalette of theme `name` ("light" for anything unknown)."""
+    palette = QPalette()
+    for role, colour in _PALETTES.get(name, _PALETTES["light"]).items():
         palette.setColor(role, QColor(colour))
-    app.setPalette(palette)
+    if name == "dark":
+        grey = QColor("#6B7480")
+        for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+            palette.setColor(QPalette.ColorGroup.Disabled, role, grey)
+        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, grey)
+    return palette
+
+
+def apply_theme(app: QApplication, name: str = "light") -> None:
+    """Give the whole app theme `name` ("light" or "dark")."""
+    name = name if name in THEMES else "light"
+    app.setStyle("Fusion")
+    app.setPalette(theme_palette(name))
     font = QFont(app.font())
     font.setPixelSize(BASE_FONT_PX)
     app.setFont(font)
-    app.setStyleSheet(STYLE)
+    app.setStyleSheet(_STYLE.format(**_CHROME[name]))

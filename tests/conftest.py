@@ -12,6 +12,7 @@ Why each piece:
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
@@ -67,6 +68,17 @@ def _live_children() -> list[psutil.Process]:
         if not _is_helper(child):
             out.append(child)
     return out
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_on_the_main_thread() -> Iterator[None]:
+    """Destroy a test's leftover Qt objects now, on the GUI thread.
+
+    Otherwise a later test's worker thread (a run's pump) may trigger the collection and Qt
+    warns "Timers cannot be started from another thread" while it tears a timer down.
+    """
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

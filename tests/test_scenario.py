@@ -110,7 +110,7 @@ BAD: list[tuple[dict[str, Any], str | None, str]] = [
     (_set("seed", True), "seed", "boolean"),
     (_set("seed", 2**63), "seed", ">= 0"),
     (_set("workload", "gpu"), "workload", "sleep, cpu"),
-    (_set("backend", "threads"), "backend", "processes"),
+    (_set("backend", "gpu"), "backend", "processes, threads, asyncio, mpi"),
     (_set("name", "   "), "name", "must not be empty"),
     (_set("description", 5), "description", "must be a string"),
     (_set("stagse", 2), "stagse", 'unknown key "stagse" (did you mean "stages"?)'),

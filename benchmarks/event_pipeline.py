@@ -1,0 +1,116 @@
+"""Event pipeline: events per second from real child processes into the GUI's view model.
+
+The producers are real processes started by the real Runner (its pump, its pipe); only their
+body is swapped for one that emits `progress` events as fast as it can through the real
+`ConnectionSink`.  The consumer does what the GUI's frame clock does: every 16 ms it takes
+`runner.poll()` and feeds the batch to `RunViewModel.apply`.  The count must come out exact
+(no loss) and each lane must end on its producer's last fraction (no reordering).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+import engine.run_pump as run_pump
+from benchmarks.common import Row, emit
+from engine.lifeline import die_with_parent
+from engine.runner import Runner
+from engine.scenario import parse_scenario
+from engine.sink import ConnectionSink
+from engine.view_model import RunViewModel
+
+TARGET = 100_000
+FRAME_S = 0.016
+
+
+def blast_main(job: Any, barrier: Any, conn: Any, *rest: Any) -> None:
+    """A party body that only emits: work_start, then `count` progress events, as fast as it can."""
+    die_with_parent()
+    count = int(job.work_s[0])  # the benchmark smuggles the count in as "work seconds"
+    sink = ConnectionSink(conn, job.index)
+    sink.emit("work_start", 0, planned_s=1.0, workload="cpu")
+    for i in range(1, count + 1):
+        sink.emit("progress", 0, fraction=i / count)
+    conn.close()
+    raise SystemExit(0)
+
+
+def measure(producers: int, per_producer: int) -> dict[str, Any]:
+    scenario = parse_scenario(
+        {
+            "name": "pipeline",
+            "parties": producers,
+            "party": [{"name": f"Producer {i + 1}", "work": 1.0} for i in range(producers)],
+        }
+    )
+    original = run_pump.__dict__["party_main"]
+    setattr(run_pump, "party_main", blast_main)  # noqa: B010 - forked parties inherit it
+    try:
+        runner = Runner(scenario, start_method="fork", seed=0)
+        runner.plan = [[float(per_producer)] for _ in range(producers)]
+        model = RunViewModel()
+        runner.start()
+        first_ns: int | None = None
+        progress = 0
+        batches: list[int] = []
+        apply_s = 0.0
+        while True:
+            done = runner.done
+            batch = runner.poll()
+            if batch:
+                t = time.perf_counter()
+                model.apply(batch)
+                apply_s += time.perf_counter() - t
+                batches.append(len(batch))
+                for e in batch:
+                    if e.kind == "progress":
+                        progress += 1
+                        if first_ns is None:
+                            first_ns = e.t_ns
+                last_ns = time.monotonic_ns()
+            elif done:
+                break
+            time.sleep(FRAME_S)
+        runner.join(10)
+    finally:
+        setattr(run_pump, "party_main", original)  # noqa: B010
+    expected = producers * per_producer
+    exact = progress == expected and all(
+        lane.progress_hint == 1.0 for lane in model.lanes[:producers]
+    )
+    seconds = (last_ns - (first_ns or last_ns)) / 1e9
+    return {
+        "events": progress,
+        "expected": expected,
+        "lossless": exact,
+        "seconds": seconds,
+        "rate": progress / seconds if seconds > 0 else 0.0,
+        "apply_us_per_event": apply_s / max(progress, 1) * 1e6,
+        "max_batch": max(batches, default=0),
+        "frames": len(batches),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--producers", type=int, default=2)
+    parser.add_argument("--events", type=int, default=100_000, help="per producer")
+    args = parser.parse_args()
+    r = measure(args.producers, args.events)
+    rows = [
+        Row(
+            "event pipeline (children → pump → view model)",
+            f"{r['rate']:,.0f} events/s ({r['events']:,} of {r['expected']:,}, "
+            f"{'no loss' if r['lossless'] else 'LOSS'})",
+            f"≥ {TARGET:,}/s",
+            r["lossless"] and r["rate"] >= TARGET,
+            f"apply {r['apply_us_per_event']:.1f} µs/event, batches up to {r['max_batch']:,}",
+        )
+    ]
+    emit(rows, {"pipeline": r})
+
+
+if __name__ == "__main__":
+    main()
