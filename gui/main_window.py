@@ -11,11 +11,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QWidget
 
-from engine.atomic import atomic_write_text
+from engine.atomic import atomic_write_bytes, atomic_write_text
 from engine.view_model import RunViewModel
 from gui import window_settings as ws
 from gui.failure_actions import FailureCommands
@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
         self.failure_commands = FailureCommands(
             self, self.controller, self.lanes, self.commands.stop, self.statusBar()
         )  # Abort (A), Reset (R), and the lanes' right-click Kill
-        self.status = StatusStrip(self.statusBar(), self.model)
+        self.status = StatusStrip(self.statusBar(), self.model, self.controller.clock)
         self._connect()
         self.run_options: dict[str, object] = {}  # presenter_gate, step_stages (View/Run menus)
         self.extras = install_extras(self)  # presenting, replay, exports (gui/window_extras.py)
@@ -132,8 +132,10 @@ class MainWindow(QMainWindow):
             started = self.controller.start(
                 scenario, self.panel.speed(), self.panel.seed(), **self.run_options
             )
-        except (ValueError, OSError) as exc:
+        except (ValueError, OSError) as exc:  # MpiUnavailable, ScenarioError: nothing started
             self.statusBar().showMessage(f"Cannot run: {exc}", MESSAGE_MS)
+            if isinstance(exc, ValueError):
+                self.panel.show_run_problem(exc)
             return False
         self._show_speed()
         return started
@@ -201,7 +203,17 @@ class MainWindow(QMainWindow):
         return True
 
     def save_screenshot(self, path: str | os.PathLike[str]) -> bool:
-        ok = self.grab().save(str(path))
+        """PNG (or the suffix's format) of the whole window, written atomically."""
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        fmt = Path(path).suffix.lstrip(".").upper() or "PNG"
+        ok = self.grab().save(buffer, fmt)
+        if ok:
+            try:
+                atomic_write_bytes(path, bytes(data.data()))
+            except OSError:
+                ok = False
         self.statusBar().showMessage(
             f"Screenshot saved to {path}" if ok else f"Screenshot not saved to {path}", MESSAGE_MS
         )
