@@ -13,7 +13,16 @@ def main(argv: list[str] | None = None) -> int:
     from engine.cli import build_parser, run_headless
 
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    if args.command in (None, "gui") or (args.command == "replay" and not args.headless):
+    if args.command == "trace":  # `--gui` may trail the program's own arguments
+        from engine.tracer.cli import program_arguments
+
+        program_arguments(args)
+    traced_live = args.command == "trace" and args.gui
+    if (
+        args.command in (None, "gui")
+        or (args.command == "replay" and not args.headless)
+        or traced_live
+    ):
         from gui.launch import launch_gui
 
         return launch_gui(args)

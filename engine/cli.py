@@ -17,7 +17,6 @@ from engine.narrative import Narrator
 from engine.presets import list_presets, load_preset
 from engine.report import stage_tables
 from engine.scenario import ALLOWED_BACKENDS, Scenario, ScenarioError, load_scenario
-from engine.sources import make_runner
 from engine.tracer.cli import TraceInputError, add_trace_parser, cmd_trace
 
 EXIT_BAD_INPUT = 2
@@ -95,6 +94,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         except ScenarioError as exc:
             raise InputError(f"--backend {args.backend}: {exc}") from None
     try:
+        # imported here: the backends pull in asyncio and MPI (~0.13 s), which the GUI's cold
+        # start (main.py builds this parser first) does not need before its first frame
+        from engine.sources import make_runner
+
         runner = make_runner(scenario, speed=args.speed, seed=args.seed, events_path=args.events)
     except OSError as exc:
         raise InputError(f"--events: cannot write {args.events}: {exc.strerror}") from None

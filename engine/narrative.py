@@ -65,6 +65,8 @@ class Narrator:
         self.presenter = e.get("presenter")
         self.stages = int(e.get("stages", 1))
         self.narrative = _narrative_of(e.get("scenario")) or DEFAULT_NARRATIVE
+        if e.get("backend") == "trace":  # a program we did not write: no plan to announce
+            return f"▶ Tracing {e.get('scenario', {}).get('description', 'a program')}"
         n = len(self.names)
         stages = f"{self.stages} stage{'s' * (self.stages != 1)}"
         return (
@@ -77,6 +79,13 @@ class Narrator:
         if e.party is not None and e.get("name"):
             self.names.extend(f"Party {i + 1}" for i in range(len(self.names), e.party + 1))
             self.names[e.party] = str(e.get("name"))
+
+    def _on_barrier(self, e: Event) -> str:
+        """A traced program created a barrier (ids follow creation order)."""
+        extra = f", timeout {e.get('timeout')} s" if e.get("timeout") is not None else ""
+        action = f", action {e.get('action')}()" if e.get("action") else ""
+        made = f"Barrier({e.get('parties')}{action}{extra})"
+        return f"▣ The program created barrier #{e.get('barrier')}: {made}."
 
     def _on_work_start(self, e: Event) -> str:
         if e.get("workload") == "presenter":
@@ -134,6 +143,15 @@ class Narrator:
         else:
             how = f"exited with code {code}"
         return f"☠ {self.name(e.party)} (pid {e.pid}) {how}."
+
+    def _on_output(self, e: Event) -> str | None:
+        """A traced program's own line, attributed to its lane ("Navigation: ready.")."""
+        text = str(e.get("text") or "").rstrip()
+        if not text:
+            return None
+        if e.party is not None and 0 <= e.party < len(self.names):
+            return f"{self.names[e.party]}: {text}"
+        return text
 
     def _on_stop(self, e: Event) -> str:
         return "■ Stop requested: ending every party process."

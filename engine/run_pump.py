@@ -9,11 +9,10 @@ duties (kill grace, fault injection, stuck-barrier handling) need one clock and 
 from __future__ import annotations
 
 import collections
-import multiprocessing.connection
+import math
 import os
-import pickle
+import select
 import signal
-import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,17 +20,24 @@ from typing import Any
 
 from engine.barrier import InstrumentedBarrier
 from engine.barrier_ops import OP_DEADLINE_S, barrier_op_main
-from engine.events import Event, WireEvent
+from engine.events import Event, WireEvent, event_from_wire
 from engine.party import PartyControls, PartyJob, party_main
+from engine.pipe_frames import read_wires
 from engine.scenario import Scenario
 from engine.watch import BarrierWatch, Finding
 
-READ_CHUNK = 1 << 16
-DRAIN_LIMIT = 1 << 20  # bytes per drain; supervise() comes straight back if more is waiting
 KILL_GRACE_S = 1.0
 START_LINE_TIMEOUT_S = 120.0  # if a party never boots, the others start anyway
 KILL_IN_WAIT_DELAY_S = 0.15  # let the party get past arrive and into the semaphore wait
 Deliver = Callable[[list[Event]], None]
+FAULT_KINDS = frozenset({"work_start", "arrive"})  # what _schedule_faults reacts to
+PRESENTER_KINDS = frozenset({"hold", "work_start"})  # what _follow_presenter reacts to
+# After a drain that only read events, the pump sleeps this long before polling again, so the
+# next drain takes a batch instead of a few events: each wake-up of the pump (poll, read, log
+# flush, waking the consumer) costs more parent CPU than the events it carries at 8 parties
+# (benchmarks/profiles.py).  1 ms is invisible next to a 16 ms frame; the pipe (enlarged in
+# engine/pipe_frames.py) holds thousands of events, so the parties' writes do not block meanwhile.
+BATCH_WINDOW_S = 0.001
 
 
 @dataclass
@@ -72,6 +78,8 @@ class RunPump:
         self._timers: list[tuple[float, Callable[[], object]]] = []
         self._kill_all_armed = False
         self._rx = bytearray()  # bytes read from the event pipe, not yet a whole frame
+        self._faulty = any(spec.fault is not None for spec in scenario.party)
+        self._presenting = step_gate is not None or any(job.presenter for job in jobs)
 
     # ------------------------------------------------------------------ helpers
     def post(
@@ -107,9 +115,25 @@ class RunPump:
             self.watch.alive.add(job.index)
 
     def supervise(self, reader: Any) -> None:
+        """Wait on the event pipe, the wake-up pipe and every process sentinel; react.
+
+        Why one long-lived poll object: `multiprocessing.connection.wait` builds a selector and
+        registers every sentinel on each call — with 8 parties ~40 % of the pump's CPU in a
+        zero-work run, as often as a few times per stage."""
+        poller = select.poll()
+        watched: set[int] = set()
+        reader_fd = reader.fileno()
         while self._live:
-            waitables = [reader, self.wake_fd, *self._live, *self._ops]
-            ready = multiprocessing.connection.wait(waitables, self._next_timeout())
+            wanted = {reader_fd, self.wake_fd, *self._live, *self._ops}
+            if wanted != watched:
+                for fd in watched - wanted:
+                    poller.unregister(fd)
+                for fd in wanted - watched:
+                    poller.register(fd, select.POLLIN)
+                watched = wanted
+            timeout = self._next_timeout()
+            polled = poller.poll(None if timeout is None else math.ceil(timeout * 1e3))
+            ready = {fd for fd, _ in polled}
             if self.wake_fd in ready:
                 os.read(self.wake_fd, 4096)
             self.drain(reader)
@@ -122,6 +146,8 @@ class RunPump:
             while self.requests:
                 self._on_request(self.requests.popleft())
             self._run_due_timers()
+            if ready == {reader_fd}:  # only events: let the next ones gather a moment
+                time.sleep(BATCH_WINDOW_S)
 
     def drain(self, reader: Any) -> None:
         """Deliver everything the pipe holds right now as ONE batch.
@@ -132,36 +158,24 @@ class RunPump:
         non-blocking reads take the whole backlog; the frames (multiprocessing's own: 4-byte
         big-endian length, then a pickle) are split in memory, so children still just send.
         """
-        batch = [Event.from_wire(wire) for wire in self._read_wires(reader)]
+        batch = list(map(event_from_wire, self._read_wires(reader)))
         if not batch:
             return
         self.deliver(batch)
-        for event in batch:
-            self._handle(self.watch.observe(event))
-            self._schedule_faults(event)
-            self._follow_presenter(event)
+        for finding in self.watch.observe_batch(batch):
+            self._handle(finding)
+        # only runs that have faults or a presenter/step gate look at every event for them
+        if self._faulty:
+            for event in batch:
+                if event.kind in FAULT_KINDS:
+                    self._schedule_faults(event)
+        if self._presenting:
+            for event in batch:
+                if event.kind in PRESENTER_KINDS:
+                    self._follow_presenter(event)
 
     def _read_wires(self, reader: Any) -> list[WireEvent]:
-        try:
-            fd = reader.fileno()
-        except (OSError, ValueError):  # already closed
-            return []
-        if os.get_blocking(fd):
-            os.set_blocking(fd, False)  # only this end: the children's write end stays blocking
-        buf = self._rx
-        taken = 0
-        while taken < DRAIN_LIMIT:
-            try:
-                chunk = os.read(fd, READ_CHUNK)
-            except OSError:  # BlockingIOError: nothing more right now
-                break
-            if not chunk:  # EOF: every writer is gone
-                break
-            buf += chunk
-            taken += len(chunk)
-            if len(chunk) < READ_CHUNK:  # the pipe is empty now; spare the EAGAIN read
-                break
-        return split_frames(buf)
+        return read_wires(reader, self._rx)
 
     def kill_leftovers(self) -> None:
         """Last resort on the way out: nothing we started may survive the run."""
@@ -279,26 +293,3 @@ class RunPump:
         self._timers = [(t, fn) for t, fn in self._timers if t > now]
         for fn in due:
             fn()
-
-
-def split_frames(buf: bytearray) -> list[WireEvent]:
-    """Unpickle every complete `Connection.send` frame in `buf` and remove it from `buf`.
-
-    A partial frame (a message larger than PIPE_BUF caught mid-write) stays for the next call.
-    """
-    wires: list[WireEvent] = []
-    pos, end = 0, len(buf)
-    while end - pos >= 4:
-        (size,) = struct.unpack_from("!i", buf, pos)
-        head = 4
-        if size == -1:  # multiprocessing's header for messages over 2 GiB
-            if end - pos < 12:
-                break
-            (size,) = struct.unpack_from("!Q", buf, pos + 4)
-            head = 12
-        if end - pos - head < size:
-            break
-        wires.append(pickle.loads(buf[pos + head : pos + head + size]))
-        pos += head + size
-    del buf[:pos]
-    return wires

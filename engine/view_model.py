@@ -51,6 +51,8 @@ class Lane:
     detail: str = ""  # why it broke or died
     presenter: bool = False  # this party is the presenter: its "work" waits for G
     held_before: int | None = None  # step-through mode: holding before this stage (0-based)
+    barrier: int | None = None  # traced programs: the barrier (creation order) it last reached
+    open_ended: bool = False  # work of unknown length (a traced program): show elapsed time
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class RunViewModel:
     action_banner: Marker | None = None
     actions_per_stage: dict[int, int] = field(default_factory=dict)
     version: int = 0  # bumps on every applied batch that changed something
+    barriers: dict[int, int] = field(default_factory=dict)  # traced: barrier id -> parties
     _narrator: Narrator = field(default_factory=Narrator)
     _waiting_order: list[int] = field(default_factory=list)
     _stage_releases: dict[int, list[int]] = field(default_factory=dict)
@@ -121,6 +124,12 @@ class RunViewModel:
     @property
     def n_waiting(self) -> int:
         return sum(1 for lane in self.lanes if lane.state == LaneState.WAITING)
+
+    def waiting_at(self, barrier: int | None) -> int:
+        """How many lanes wait at `barrier` (None: a scenario's one barrier)."""
+        return sum(
+            1 for lane in self.lanes if lane.state == LaneState.WAITING and lane.barrier == barrier
+        )
 
     @property
     def current_stage(self) -> int:
@@ -203,6 +212,8 @@ class RunViewModel:
         """A traced program created a barrier: the first one sets the gate's party count."""
         if not self.parties:
             self.parties = int(e.get("parties", 0))
+        if e.get("barrier") is not None:
+            self.barriers[int(e.get("barrier"))] = int(e.get("parties", 0))
 
     def _on_work_start(self, e: Event) -> None:
         if lane := self._lane(e):
@@ -213,6 +224,7 @@ class RunViewModel:
             lane.progress_hint = None
             lane.arrived_ns = lane.arrival_rank = None
             lane.presenter = e.get("workload") == "presenter"
+            lane.open_ended = e.get("workload") == "unknown"
             lane.held_before = None
 
     def _on_hold(self, e: Event) -> None:
@@ -233,13 +245,21 @@ class RunViewModel:
         lane.state = LaneState.WAITING
         lane.stage = e.stage or 0
         lane.arrived_ns = e.t_ns
+        lane.barrier = e.get("barrier")
         self._waiting_order.append(lane.index)
-        lane.arrival_rank = len(self._waiting_order)
+        lane.arrival_rank = sum(
+            1 for i in self._waiting_order if self.lanes[i].barrier == lane.barrier
+        )
 
-    def _release_generation(self, t_ns: int, stage: int) -> None:
-        """The barrier tripped: every party of this generation is released now."""
-        generation = self._waiting_order[: max(self.parties, 1)]
-        self._waiting_order = self._waiting_order[len(generation) :]
+    def _release_generation(self, t_ns: int, stage: int, barrier: int | None = None) -> None:
+        """The barrier tripped: every party of this generation is released now.
+
+        A traced program may wait at several barriers at once: only the lanes waiting at the
+        barrier that tripped belong to its generation."""
+        parties = self.barriers.get(barrier, self.parties) if barrier is not None else self.parties
+        at = [i for i in self._waiting_order if self.lanes[i].barrier == barrier]
+        generation = at[: max(parties, 1)]
+        self._waiting_order = [i for i in self._waiting_order if i not in generation]
         for index in generation:
             lane = self.lanes[index]
             if lane.arrived_ns is not None:
@@ -262,7 +282,7 @@ class RunViewModel:
             return
         stage = e.stage or 0
         if lane.state == LaneState.WAITING:
-            self._release_generation(e.t_ns, stage)
+            self._release_generation(e.t_ns, stage, lane.barrier)
         lane.last_index = e.get("index")
         times = self._stage_releases.setdefault(stage, [])
         times.append(e.t_ns)

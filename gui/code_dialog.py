@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from engine.atomic import atomic_write_text
 from engine.scenario import Scenario
+from gui.palette import monospace_font
 
 AskPath = Callable[[QWidget, str], str]
 
@@ -64,7 +65,7 @@ class CodeDialog(QDialog):
         self.editor.setObjectName("code_text")
         self.editor.setReadOnly(True)
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono = monospace_font()
         mono.setPixelSize(16)
         self.editor.setFont(mono)
         buttons = QDialogButtonBox()

@@ -19,6 +19,7 @@ COMPACT_ABOVE = 12  # more parties than this: compact rows
 GATE_AT = 0.80  # the barrier line sits at this fraction of the track
 WIDEST_BADGE = "‖ waiting · 256th of 256"
 WIDEST_BADGE_SMALL = "‖ waiting · 3rd of 3"
+WIDEST_BADGE_AT = "‖ waiting #0 · 3rd of 3"  # a traced program with several barriers
 
 
 def clamp(value: float, lo: float, hi: float) -> float:
@@ -79,6 +80,7 @@ def compute_geometry(
     max_parties: int = 3,
     style: LaneStyle = DEFAULT_STYLE,
     alert: bool = False,
+    several_barriers: bool = False,
 ) -> LaneGeometry:
     """Lay out `names` as rows in a `width`×`height` widget (fonts and bars per `style`).
 
@@ -131,6 +133,7 @@ def compute_geometry(
         badge_w = row_h * 1.2 if row_h >= 10 else 6 * scale
     else:
         sample = WIDEST_BADGE_SMALL if max_parties < 10 else WIDEST_BADGE
+        sample = WIDEST_BADGE_AT if several_barriers and max_parties < 10 else sample
         badge_w = QFontMetricsF(badge_font).horizontalAdvance(sample) + 1.4 * name_px
     badge_x = name_x + name_w + (18 if show_names else 0) * scale
     track_x0 = badge_x + badge_w + 22 * scale

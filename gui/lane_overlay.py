@@ -47,15 +47,37 @@ def last_release_ns(model: RunViewModel) -> int | None:
     return None
 
 
+def barrier_counts(model: RunViewModel) -> str | None:
+    """A traced program with several barriers: each one's count ("#0: 2 of 2 · #1: 0 of 3")."""
+    if len(model.barriers) < 2:
+        return None
+    return " · ".join(
+        f"#{b}: {model.waiting_at(b)} of {parties}" for b, parties in sorted(model.barriers.items())
+    )
+
+
+def header_label(model: RunViewModel) -> str:
+    """ "Stage 2 of 3"; a traced program has no planned stages: how many times gates opened."""
+    if model.stages == 0:  # only a traced program has no planned stages
+        trips = sum(1 for m in model.markers if m.kind == "release")
+        return f"Trace · {trips} release{'s' * (trips != 1)}"
+    stages = max(model.stages, 1)
+    return f"Stage {min(model.current_stage + 1, stages)} of {stages}"
+
+
 def paint_header(
-    p: QPainter, g: LaneGeometry, model: RunViewModel, note: tuple[str, str] | None = None
+    p: QPainter,
+    g: LaneGeometry,
+    model: RunViewModel,
+    note: tuple[str, str] | None = None,
+    counts: str | None = None,
 ) -> None:
     stages = max(model.stages, 1)
     stage = min(model.current_stage + 1, stages)
     rect = QRectF(g.margin, g.header_y, g.gate_x - g.margin, g.header_h)
     p.setFont(g.header_font)
     p.setPen(g.style.colours.q("text"))
-    label = f"Stage {stage} of {stages}"
+    label = header_label(model)
     p.drawText(rect, LEFT, label)
     width = QFontMetricsF(g.header_font).horizontalAdvance(label)
     dot = g.header_font.pixelSize() * 0.42
@@ -73,7 +95,7 @@ def paint_header(
         )
         p.drawEllipse(QRectF(x, cy - dot / 2, dot, dot))
         x += dot * 1.8
-    paint_counter(p, g, model, cy, note)
+    paint_counter(p, g, model, cy, note, counts)
 
 
 def paint_counter(
@@ -82,12 +104,14 @@ def paint_counter(
     model: RunViewModel,
     cy: float,
     note: tuple[str, str] | None = None,
+    counts: str | None = None,
 ) -> None:
     """The barrier's own state; `note` = (text, colour) replaces it after a failure
-    ("3 of 4 here — nobody left to come", "✖ barrier broken"; see gui/lane_failure.py)."""
+    ("3 of 4 here — nobody left to come", "✖ barrier broken"; see gui/lane_failure.py);
+    `counts` replaces the text for several barriers (see barrier_counts)."""
     parties = model.parties or len(model.lanes)
     waiting = model.n_waiting
-    text = f"{waiting} of {parties} at the barrier"
+    text = counts or f"{waiting} of {parties} at the barrier"
     if note is not None:
         text, tone = note
         waiting = 1  # a coloured pill, with text_on() contrast below

@@ -10,7 +10,15 @@ rows animate in lockstep in the same frame — exactly what a barrier means.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QLinearGradient, QPainter, QRadialGradient
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QLinearGradient,
+    QPainter,
+    QPainterPath,
+    QPolygonF,
+    QRadialGradient,
+)
 
 from engine.view_model import Lane, LaneState, RunViewModel
 from gui.lane_layout import LaneGeometry
@@ -47,16 +55,26 @@ def ease_out(t: float) -> float:
     return 1 - (1 - min(max(t, 0.0), 1.0)) ** 3
 
 
-def badge_text(lane: Lane, parties: int, compact: bool) -> str:
+def badge_text(lane: Lane, parties: int, compact: bool, several: bool = False) -> str:
+    """Icon + word; while waiting, the arrival rank (and, with `several` barriers, which)."""
     look = state_look(lane.state)
     if compact:
         return look.icon
     text = f"{look.icon} {look.word}"
     if lane.presenter and lane.state == LaneState.WORKING:
         text = f"{look.icon} your turn"  # the presenter's "work" is to press G
+    if lane.state == LaneState.WAITING and several and lane.barrier is not None:
+        text += f" #{lane.barrier}"
     if lane.state == LaneState.WAITING and lane.arrival_rank is not None:
         text += f" · {ordinal(lane.arrival_rank)} of {parties}"
     return text
+
+
+def lane_parties(model: RunViewModel, lane: Lane) -> int:
+    """Barrier(parties) of the barrier this lane waits at (a traced program may have several)."""
+    if lane.barrier is not None and lane.barrier in model.barriers:
+        return model.barriers[lane.barrier]
+    return model.parties or len(model.lanes)
 
 
 def release_age(lane: Lane, now_ns: int) -> float | None:
@@ -81,8 +99,10 @@ class RowPainter:
         self.details: dict[int, str] = {}
         self.ended_ns: dict[int, int] = {}  # when a party's process ended (crash/exit)
         self._clean: dict[str, str] = {}
+        self.several_barriers = False  # a traced program with more than one barrier
 
     def paint(self, p: QPainter, model: RunViewModel, now_ns: int) -> None:
+        self.several_barriers = len(model.barriers) > 1
         for lane in model.lanes[: self.g.rows]:
             self._paint_row(p, model, lane, now_ns)
 
@@ -91,7 +111,7 @@ class RowPainter:
         cy = g.row_centre(lane.index)
         if g.show_names:
             self._paint_name(p, lane, cy)
-        self._paint_badge(p, lane, cy, model.parties or len(model.lanes))
+        self._paint_badge(p, lane, cy, lane_parties(model, lane), len(model.barriers) > 1)
         self._paint_track(p, cy)
         self._paint_bar(p, model, lane, cy, now_ns)
 
@@ -112,7 +132,9 @@ class RowPainter:
         rect = QRectF(text_x, cy - g.row_h / 2, width, g.row_h)
         p.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
 
-    def _paint_badge(self, p: QPainter, lane: Lane, cy: float, parties: int) -> None:
+    def _paint_badge(
+        self, p: QPainter, lane: Lane, cy: float, parties: int, several: bool = False
+    ) -> None:
         g = self.g
         colour = QColor(state_look(lane.state).colour)
         if g.compact and g.row_h < 10:  # too thin for a glyph: a coloured tick
@@ -125,7 +147,8 @@ class RowPainter:
         p.drawRoundedRect(rect, h / 2, h / 2)
         p.setFont(g.badge_font)
         p.setPen(text_on(colour))
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, badge_text(lane, parties, g.compact))
+        text = badge_text(lane, parties, g.compact, several)
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_track(self, p: QPainter, cy: float) -> None:
         g = self.g
@@ -159,6 +182,10 @@ class RowPainter:
             head = g.gate_x + (g.track_x1 - g.gate_x) * (ease_out(anim) if anim is not None else 1)
             self._bar(p, g.track_x0, head, cy, colour)
             self._bar_label(p, lane, cy, head, colour, now_ns)
+        elif lane.state == LaneState.WORKING and lane.open_ended:  # no planned end: stripes
+            head = g.gate_x - g.bar_h * 0.6
+            self._open_ended_bar(p, head, cy, colour, now_ns)
+            self._bar_label(p, lane, cy, head, colour, now_ns)
         else:
             at = self.ended_ns.get(lane.index, now_ns)  # a killed worker's bar stays put
             head = g.track_x0 + reach * model.progress(lane, at)
@@ -174,6 +201,45 @@ class RowPainter:
             self._bar_label(p, lane, cy, head, colour, now_ns)
         if anim is not None:
             self._glow(p, g.gate_x + (g.track_x1 - g.gate_x) * ease_out(anim), cy, 1 - anim)
+
+    def _open_ended_bar(
+        self, p: QPainter, head: float, cy: float, colour: QColor, now_ns: int
+    ) -> None:
+        """Work of unknown length (a traced program): a pale track-long bar with stripes that
+        drift toward the gate — busy, but no promise of when it ends."""
+        g = self.g
+        r = g.bar_h / 2
+        rect = QRectF(g.track_x0, cy - r, max(head - g.track_x0, g.bar_h), g.bar_h)
+        pale = QColor(colour)
+        pale.setAlphaF(0.28)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(pale)
+        p.drawRoundedRect(rect, r, r)
+        if g.compact:
+            return
+        clip = QPainterPath()
+        clip.addRoundedRect(rect, r, r)
+        stripe = QColor(colour)
+        stripe.setAlphaF(0.42)
+        period = g.bar_h * 1.5
+        x = rect.left() - rect.height() - period + (now_ns / 1e9 * period) % period
+        p.save()
+        p.setClipPath(clip)
+        p.setBrush(stripe)
+        top, bottom, half = rect.top(), rect.bottom(), period / 2
+        while x < rect.right():
+            p.drawPolygon(
+                QPolygonF(
+                    [
+                        QPointF(x, bottom),
+                        QPointF(x + half, bottom),
+                        QPointF(x + half + rect.height(), top),
+                        QPointF(x + rect.height(), top),
+                    ]
+                )
+            )
+            x += period
+        p.restore()
 
     def _readable(self, text: str) -> str:
         """`text` without glyphs the font lacks (an error may quote "🚀"), cached."""
@@ -210,6 +276,10 @@ class RowPainter:
             text = f"index {lane.last_index}"
         elif lane.state == LaneState.WAITING and lane.arrived_ns is not None:
             text = f"{self.waiting_word} {(now_ns - lane.arrived_ns) / 1e9:.2f} s"
+            if self.several_barriers and lane.barrier is not None:
+                text = f"at barrier #{lane.barrier} · {text}"
+        elif lane.state == LaneState.WORKING and lane.open_ended and lane.work_start_ns:
+            text = f"working {(now_ns - lane.work_start_ns) / 1e9:.1f} s"
         elif lane.state in (LaneState.BROKEN, LaneState.DIED, LaneState.STOPPED):
             text = self._readable(self.details.get(lane.index, lane.detail))  # in the bar or after
             room = min(head, g.gate_x) - g.track_x0 - g.bar_h * 1.5
@@ -226,7 +296,8 @@ class RowPainter:
                     return
                 metrics = QFontMetricsF(g.small_font)
                 text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
-            p.setPen(text_on(colour))
+            pen = g.style.colours.q("text") if lane.open_ended else text_on(colour)
+            p.setPen(pen if lane.state == LaneState.WORKING else text_on(colour))
             p.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
             return
         right = g.gate_x - pad if head < g.gate_x else g.track_x1  # never under the gate line

@@ -23,7 +23,7 @@ from gui.lane_failure import (
     row_words,
 )
 from gui.lane_layout import LaneGeometry, compute_geometry, sized_font
-from gui.lane_overlay import paint_banner, paint_gate, paint_header
+from gui.lane_overlay import barrier_counts, paint_banner, paint_gate, paint_header
 from gui.lane_painter import RowPainter
 from gui.lane_prompts import paint_prompts
 from gui.lane_style import DEFAULT_STYLE, LaneStyle
@@ -88,13 +88,13 @@ class LanesView(QWidget):
         names = [lane.name for lane in model.lanes]
         key = (
             self.width(), self.height(), tuple(names), model.parties, self.font().key(),
-            self.style_, self.failures.alert is not None,
+            self.style_, self.failures.alert is not None, len(model.barriers) > 1,
         )  # fmt: skip
         if key != self._key or self._geometry is None or self._rows is None:
             parties = max(model.parties, len(names))
             self._geometry = compute_geometry(
                 self.width(), self.height(), names, self.font(), parties, self.style_,
-                alert=self.failures.alert is not None,
+                alert=self.failures.alert is not None, several_barriers=len(model.barriers) > 1,
             )  # fmt: skip
             self._rows = RowPainter(self._geometry)
             self._key = key
@@ -113,7 +113,8 @@ class LanesView(QWidget):
                 return
             geometry, rows = self._layout(model)
             failures, alert = self.failures, self.failures.alert
-            paint_header(p, geometry, model, counter_note(model, failures))
+            note = counter_note(model, failures)
+            paint_header(p, geometry, model, note, None if note else barrier_counts(model))
             if alert is not None:
                 self._alert_banner.paint(p, geometry, alert, alert_hint(model, failures))
             else:

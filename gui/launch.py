@@ -5,6 +5,8 @@ library, Qt aborts the process with a cryptic message.  We check first and print
 line (plus the apt-get fix and the headless commands).  Bad --preset/--scenario input is one
 line on stderr and exit code 2, as for the headless commands.
 
+`main.py trace SCRIPT … --gui` shows a traced program live (gui/trace_mode.py).
+
 --autorun/--quit-after-run/--screenshot/--record make the GUI scriptable: CI smoke runs and
 screencasts start a scenario (or `replay FILE.jsonl`), let it finish, keep the final state on
 screen for a second, save the window (and the video of it all) and exit with the run's own exit
@@ -17,12 +19,15 @@ import argparse
 import signal
 import sys
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.cli import EXIT_BAD_INPUT, InputError, load_chosen_scenario
 from engine.events import Event
 from engine.scenario import Scenario
 from gui.display_check import display_problem
+
+if TYPE_CHECKING:
+    from engine.tracer.runner import TraceRunner
 
 SHOW_FINAL_MS = 1000
 SIGNAL_POLL_MS = 200
@@ -43,13 +48,29 @@ def launch_gui(args: argparse.Namespace) -> int:
     try:
         scenario = _chosen_scenario(args)
         replay = _replay_events(args)
+        trace = _trace_runner(args)
         record = getattr(args, "record", None)
         if record and not str(record).lower().endswith(VIDEO_FORMATS):
             raise InputError(f"--record: {record} must end in .mp4 or .gif")
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return _run_app(args, scenario, replay)
+    return _run_app(args, scenario, replay, trace)
+
+
+def _trace_runner(args: argparse.Namespace) -> TraceRunner | None:
+    """`main.py trace SCRIPT [ARGS…] --gui`: the (not yet started) source for the program."""
+    if getattr(args, "command", None) != "trace":
+        return None
+    from engine.tracer.cli import program_arguments
+    from engine.tracer.runner import TraceRunner
+
+    try:
+        return TraceRunner(args.script, program_arguments(args), events_path=args.events)
+    except FileNotFoundError:
+        raise InputError(f"SCRIPT: no such file: {args.script}") from None
+    except OSError as exc:
+        raise InputError(f"--events: cannot write {args.events}: {exc.strerror}") from None
 
 
 def _replay_events(args: argparse.Namespace) -> list[Event] | None:
@@ -70,7 +91,10 @@ def _replay_events(args: argparse.Namespace) -> list[Event] | None:
 
 
 def _run_app(
-    args: argparse.Namespace, scenario: Scenario | None, replay: list[Event] | None = None
+    args: argparse.Namespace,
+    scenario: Scenario | None,
+    replay: list[Event] | None = None,
+    trace: TraceRunner | None = None,
 ) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -135,7 +159,11 @@ def _run_app(
     if record and exports.start_recording(record) is None:
         print(f"error: cannot record to {record}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if replay is not None:
+    if trace is not None:
+        from gui.trace_mode import start_trace
+
+        QTimer.singleShot(0, lambda: start_trace(window, trace))
+    elif replay is not None:
         QTimer.singleShot(0, lambda: start_replay(replay))
     elif getattr(args, "autorun", False):
         QTimer.singleShot(0, autorun)

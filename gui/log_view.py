@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
-    QFontDatabase,
     QFontMetricsF,
     QGuiApplication,
     QTextBlockFormat,
@@ -26,7 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMenu, QTextEdit, QWidget
 
 from engine.view_model import LogLine, RunViewModel
-from gui.palette import ACTION_COLOUR, BROKEN_COLOUR, party_colour, renderable
+from gui.palette import ACTION_COLOUR, BROKEN_COLOUR, monospace_font, party_colour, renderable
 
 MAX_LINES = 20_000
 TEXT_PT = 14
@@ -110,7 +109,7 @@ class NarrativeLog(QTextEdit):
         text_font = QFont()
         text_font.setPointSizeF(text_pt)
         self.setFont(text_font)
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono = monospace_font()
         mono.setPointSizeF(text_pt - 1)
         self._time_format = QTextCharFormat()
         self._time_format.setFont(mono)

@@ -83,9 +83,9 @@ class MainWindow(QMainWindow):
         self.main_split.setObjectName("main_split")
         self.main_split.addWidget(self.live_split)
         self.main_split.addWidget(self.log)
-        self.main_split.setStretchFactor(0, 4)
+        self.main_split.setStretchFactor(0, 3)
         self.main_split.setStretchFactor(1, 1)
-        self.main_split.setSizes([1150, 340])
+        self.main_split.setSizes([1020, 440])  # the story needs room for its long "Why:" lines
         for split in (self.live_split, self.main_split):
             split.setChildrenCollapsible(False)
             split.setHandleWidth(6)

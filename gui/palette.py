@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontInfo, QFontMetrics
 
 from engine.view_model import LaneState
 
@@ -64,3 +64,23 @@ def renderable(text: str, font: QFont) -> str:
     metrics = QFontMetrics(font)
     kept = "".join(ch for ch in text if ord(ch) < 0x2000 or metrics.inFontUcs4(ord(ch)))
     return " ".join(kept.split())
+
+
+MONOSPACE_FALLBACKS = ("DejaVu Sans Mono", "Liberation Mono", "Menlo", "Consolas", "Courier New")
+
+
+def monospace_font() -> QFont:
+    """A font whose glyphs really are all one width, for columns that must line up.
+
+    Why not just the system's fixed font: some systems map "monospace" to a font Qt does not
+    treat as fixed pitch (seen with Noto Sans Mono), and the time column then wobbles.
+    """
+    system = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    if QFontInfo(system).fixedPitch():
+        return system
+    for family in MONOSPACE_FALLBACKS:
+        candidate = QFont(family)
+        if QFontInfo(candidate).fixedPitch():
+            return candidate
+    system.setStyleHint(QFont.StyleHint.TypeWriter)
+    return system

@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from engine.events import Event
 from engine.run_source import RunSource
-from engine.runner import Runner
 from engine.scenario import Scenario
 from engine.view_model import Lane, LaneState, RunViewModel
 
@@ -32,7 +31,11 @@ RunnerFactory = Callable[..., RunSource]
 
 
 def _make_runner(scenario: Scenario, speed: float, seed: int | None, **options: Any) -> RunSource:
-    return Runner(scenario, speed=speed, seed=seed, **options)
+    """The source `scenario.backend` names (processes, threads, asyncio, mpi); may raise
+    ValueError (MpiUnavailable, ScenarioError) before anything starts."""
+    from engine.sources import make_runner  # asyncio/MPI backends: not before the first frame
+
+    return make_runner(scenario, speed=speed, seed=seed, **options)
 
 
 class RunController(QObject):

@@ -24,7 +24,7 @@ ALL_COLUMNS = (NAME, WORK_MIN, WORK_MAX, BY_STAGE)
 # Top-level keys the controls own; every other key of the loaded scenario is carried over.
 SHOWN_KEYS = frozenset(
     ("name", "description", "parties", "processes", "stages", "timeout", "start_method", "seed",
-     "workload", "action", "party")
+     "workload", "action", "party", "backend")
 )  # fmt: skip
 SHOWN_PARTY_KEYS = frozenset(("name", "work", "work_by_stage"))
 
@@ -89,6 +89,7 @@ def fill_form(
     f.action_check.setChecked(scenario.action is not None)
     f.action_edit.set_exact("" if scenario.action is None else scenario.action.message)
     f.action_edit.setEnabled(scenario.action is not None)
+    f.backend_combo.setCurrentIndex(max(f.backend_combo.findData(scenario.backend), 0))
 
 
 def form_to_dict(
@@ -108,15 +109,18 @@ def form_to_dict(
         "processes": f.processes_spin.value(),
         "stages": stages,
         "workload": f.workload_combo.currentData(),
+        "backend": f.backend_combo.currentData(),
     }
-    if not f.no_timeout_check.isChecked():
+    # asyncio.Barrier has neither: the controls stay (greyed) but their values are not sent
+    barrier_extras = data["backend"] != "asyncio"
+    if barrier_extras and not f.no_timeout_check.isChecked():
         data["timeout"] = f.timeout_spin.exact_value()
     if f.start_method_combo.currentData() is not None:
         data["start_method"] = f.start_method_combo.currentData()
     seed = f.seed_edit.exact_text().strip()
     if seed:
         data["seed"] = int(seed)
-    if f.action_check.isChecked():
+    if barrier_extras and f.action_check.isChecked():
         extras = hidden.get("action")
         action = dict(extras) if isinstance(extras, dict) else {}
         data["action"] = action | {"message": f.action_edit.exact_text()}

@@ -34,6 +34,20 @@ START_METHOD_CHOICES: tuple[tuple[str, str | None], ...] = (
     ("forkserver", "forkserver"),
 )
 WORKLOAD_CHOICES = (("Sleep (idle wait)", "sleep"), ("CPU (busy loop)", "cpu"))
+BACKEND_CHOICES = (
+    ("Processes (multiprocessing.Barrier)", "processes"),
+    ("Threads (threading.Barrier)", "threads"),
+    ("Asyncio tasks (asyncio.Barrier)", "asyncio"),
+    ("MPI ranks (comm.Barrier)", "mpi"),
+)
+# One line under the backend choice: what changes with it (asyncio: why controls are grey).
+BACKEND_NOTES = {
+    "processes": "",
+    "threads": "Threads of one process; they share the GIL and cannot be killed.",
+    "asyncio": "asyncio.Barrier has no action and no timeout — Python's asyncio barrier "
+    "only counts tasks.",
+    "mpi": "One MPI rank per party (mpiexec); processes must equal parties.",
+}
 MIN_SPEED, MAX_SPEED = 0.1, 50.0
 
 
@@ -123,6 +137,37 @@ class ScenarioForm(QWidget):
         self.speed_spin.setMinimumWidth(110)
         self.speed_spin.setToolTip("Run faster (or slower) than real time; 1 × is real time.")
 
+        self.backend_combo = QComboBox()
+        for text, value in BACKEND_CHOICES:
+            self.backend_combo.addItem(text, value)
+        self.backend_combo.setToolTip("Which real barrier the parties meet at.")
+        # the long labels must not widen the dock: let the combo shrink and elide instead
+        for combo in (
+            self.backend_combo,
+            self.preset_combo,
+            self.start_method_combo,
+            self.workload_combo,
+        ):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(10)
+        self.backend_note = QLabel()
+        self.backend_note.setObjectName("muted")
+        self.backend_note.setWordWrap(True)
+        self.backend_note.hide()
+        self.backend_problem = QLabel()  # e.g. MPI is not installed here: why, and the fix
+        self.backend_problem.setObjectName("fieldError")
+        self.backend_problem.setWordWrap(True)
+        self.backend_problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.backend_problem.hide()
+        backend_box = QWidget()
+        backend_layout = QVBoxLayout(backend_box)
+        backend_layout.setContentsMargins(0, 0, 0, 0)
+        backend_layout.setSpacing(4)
+        for widget in (self.backend_combo, self.backend_note, self.backend_problem):
+            backend_layout.addWidget(widget)
+
         self.party_editor = PartyEditor()
         self.action_check = QCheckBox("Run an action when all arrive")
         self.action_check.setToolTip("Barrier(action=...): one process runs it at each trip.")
@@ -134,9 +179,15 @@ class ScenarioForm(QWidget):
         action_layout.setSpacing(6)
         action_layout.addWidget(self.action_check)
         action_layout.addWidget(self.action_edit)
+        self.action_note = QLabel("Not with asyncio tasks: asyncio.Barrier has no action.")
+        self.action_note.setObjectName("muted")
+        self.action_note.setWordWrap(True)
+        self.action_note.hide()
+        action_layout.addWidget(self.action_note)
 
         self.slots: dict[str, ErrorSlot] = {
             "name": ErrorSlot(self.name_edit),
+            "backend": ErrorSlot(backend_box, self.backend_combo),
             "description": ErrorSlot(self.description_edit),
             "parties": ErrorSlot(_row(self.parties_spin), self.parties_spin),
             "processes": ErrorSlot(_row(self.processes_spin, self.same_check), self.processes_spin),
@@ -167,7 +218,7 @@ class ScenarioForm(QWidget):
             else:
                 text = QLabel(label)
                 text.setBuddy(widget)
-                top = widget is s["description"].content
+                top = widget in (s["description"].content, s["backend"].content)
                 align = Qt.AlignmentFlag.AlignTop if top else Qt.AlignmentFlag.AlignVCenter
                 text.setContentsMargins(0, 6 if top else 0, 0, 0)
                 grid.addWidget(text, row, 0, Qt.AlignmentFlag.AlignLeft | align)
@@ -187,6 +238,7 @@ class ScenarioForm(QWidget):
         field("Name", "name")
         field("Description", "description")
         add(None, _heading("Barrier"))
+        field("Backend", "backend")
         for label, key in (("Parties", "parties"), ("Processes", "processes")):
             field(label, key)
         for label, key in (("Stages", "stages"), ("Timeout", "timeout")):

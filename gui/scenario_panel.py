@@ -31,6 +31,7 @@ from engine.scenario import (
     save_scenario,
 )
 from engine.scenario_model import MAX_SEED
+from gui.backend_rules import apply_backend_rules
 from gui.palette import BROKEN_COLOUR
 from gui.scenario_binding import SOURCE, build_scenario, fill_form, hidden_parts, locate
 from gui.scenario_fields import ERROR_ICON, INVALID_STYLE
@@ -39,6 +40,8 @@ from gui.scenario_form import MAX_SPEED, MIN_SPEED, ScenarioForm
 BANNER_STYLE = f"""
 QFrame#banner {{ background: rgba(213, 94, 0, 0.12); border-left: 4px solid {BROKEN_COLOUR}; }}
 QFrame#banner QLabel {{ color: {BROKEN_COLOUR}; font-weight: 600; }}
+QLabel#lockNote {{ background: rgba(0, 114, 178, 0.10); border-left: 4px solid #0072B2;
+    padding: 12px 14px; font-weight: 600; }}
 """
 
 
@@ -64,6 +67,11 @@ class ScenarioPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        self.lock_note = QLabel()  # "Tracing prog.py": another source drives the views
+        self.lock_note.setObjectName("lockNote")
+        self.lock_note.setWordWrap(True)
+        self.lock_note.hide()
+        layout.addWidget(self.lock_note)
         layout.addWidget(self.banner)
         layout.addWidget(self.scroll_area)
         self._presets: dict[str, Scenario] = {}
@@ -127,6 +135,7 @@ class ScenarioPanel(QWidget):
         f.party_editor.rows_changed.connect(self._on_rows)
         f.action_check.toggled.connect(self._on_action_toggled)
         f.action_edit.textChanged.connect(lambda: self._edited("action"))
+        f.backend_combo.currentIndexChanged.connect(self._on_backend)
 
     def _edited(self, *keys: str) -> None:
         for key in keys:
@@ -157,11 +166,21 @@ class ScenarioPanel(QWidget):
         self._edited("processes")
 
     def _on_no_timeout(self, none: bool) -> None:
-        self.form.timeout_spin.setEnabled(not none)
+        self.apply_backend_rules()
         self._edited("timeout")
 
+    def _on_backend(self) -> None:
+        self.apply_backend_rules()
+        self._edited("backend", "timeout", "action", "start_method")
+
+    def backend(self) -> str:
+        return str(self.form.backend_combo.currentData())
+
+    def apply_backend_rules(self) -> None:
+        apply_backend_rules(self.form)
+
     def _on_action_toggled(self, on: bool) -> None:
-        self.form.action_edit.setEnabled(on)
+        self.apply_backend_rules()
         if on and not self.form.action_edit.text().strip() and not self._loading:
             self.form.action_edit.setText("All parties have arrived.")
         self._edited("action")
@@ -174,6 +193,7 @@ class ScenarioPanel(QWidget):
         try:
             self._hidden, party_extras = hidden_parts(scenario)
             fill_form(f, scenario, party_extras)
+            self.apply_backend_rules()
             preset = next((n for n, s in self._presets.items() if s == scenario), None)
             f.preset_combo.setCurrentIndex(f.preset_combo.findData(preset) if preset else -1)
             tip = f.preset_combo.currentData(Qt.ItemDataRole.ToolTipRole)
@@ -197,6 +217,15 @@ class ScenarioPanel(QWidget):
             slot.clear_error()
         self.form.party_editor.model.clear_errors()
 
+    def show_run_problem(self, exc: Exception) -> None:
+        """A run that could not start: next to its field if it names one, else the banner."""
+        if isinstance(exc, ScenarioError) and exc.field:
+            self._mark(exc)
+        elif self.backend() != "processes" and "mpi" in str(exc).lower():
+            self.form.slots["backend"].show_error(str(exc))
+        else:
+            self._show_banner(f"Cannot run: {exc}")
+
     def _mark(self, exc: ScenarioError) -> None:
         message = str(exc).removeprefix(f"{SOURCE}: ")
         key, row, columns = locate(exc.field)
@@ -211,6 +240,17 @@ class ScenarioPanel(QWidget):
             message = f"Row {row + 1}: {message}"
         slot.show_error(message)
         self.scroll_area.ensureWidgetVisible(slot.content)
+
+    def set_locked(self, note: str | None, locked: bool = True) -> None:
+        """Grey out the editor while something else (a traced program) drives the views;
+        `note` says what, on top.  None (or locked=False) unlocks; a note may stay."""
+        self.form.setEnabled(note is None or not locked)
+        self.lock_note.setText(note or "")
+        self.lock_note.setVisible(note is not None)
+
+    @property
+    def locked(self) -> bool:
+        return not self.form.isEnabled()
 
     # ----- run options --------------------------------------------------------------------
     def speed(self) -> float:

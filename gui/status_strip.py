@@ -8,6 +8,7 @@ fast/slow timer split) is readable and cheap; a label is only touched when its t
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
@@ -36,9 +37,15 @@ def status_text(model: RunViewModel) -> tuple[str, str]:
 class StatusStrip(QWidget):
     """Owns four permanent labels in a QStatusBar and refreshes them at ~4 Hz."""
 
-    def __init__(self, bar: QStatusBar, model: RunViewModel) -> None:
+    def __init__(
+        self,
+        bar: QStatusBar,
+        model: RunViewModel,
+        clock: Callable[[], int] = time.monotonic_ns,
+    ) -> None:
         super().__init__(bar)
         self.model = model
+        self.clock = clock  # the source's clock: a replay shows the recorded elapsed time
         self.state_label = QLabel()
         self.elapsed_label = QLabel()
         self.stage_label = QLabel()
@@ -66,9 +73,9 @@ class StatusStrip(QWidget):
         model = self.model
         text, colour = status_text(model)
         self._set(self.state_label, text, f"color: {colour}; font-weight: 600;")
-        self._set(self.elapsed_label, f"elapsed {model.elapsed_s(time.monotonic_ns()):.2f} s")
+        self._set(self.elapsed_label, f"elapsed {model.elapsed_s(self.clock()):.2f} s")
         stages = max(model.stages, 1)
-        stage = min(model.current_stage + 1, stages) if model.lanes else 0
+        stage = min(model.current_stage + 1, stages) if model.lanes and model.stages else 0
         self._set(self.stage_label, f"stage {stage}/{stages}" if stage else "stage –")
         skew = model.last_skew_ns
         self._set(

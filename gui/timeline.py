@@ -27,6 +27,9 @@ from gui.timeline_marks import EndMarks
 
 FOLLOW_WINDOW_S = 30.0  # longer runs scroll: the last 30 s stay in view
 MIN_VIEW_S = 1.0
+# While following, the view range is re-set at most this often (the now-line moves every
+# frame): ViewBox.setRange re-lays out both axes and fans out to a dozen slots, ~6 ms a call.
+FOLLOW_STEP_S = 0.1
 ACTION_LABEL_LIMIT = 12  # more actions than this: stars only (tooltips still tell)
 LIVE = ("running", "stopping")
 
@@ -52,6 +55,7 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
             axis.setPen(pg.mkPen("#444444"))
             axis.setTextPen(pg.mkPen("#222222"))
             axis.setTickFont(tick_font(TICK_PT))
+            axis.enableAutoSIPrefix(False)  # seconds stay seconds; spares a label re-layout
         self.release_axis.setTextPen(pg.mkPen(RELEASE_COLOUR))
         self.release_axis.setStyle(tickLength=-6)
         plot.setLabel("bottom", "seconds", **{"font-size": f"{TICK_PT}pt", "color": "#222"})
@@ -80,6 +84,9 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         self._markers_seen = 0
         self._end_s = 0.0
         self._following = self._fit_pending = False
+        self._view: tuple[float, float, int] = (0.0, 0.0, 0)  # left, right, rows last set
+        self._view_set_at = 0.0  # now_s when the range was last set
+        self._marks_key: tuple[int, int, int | None, int] = (-1, -1, None, -1)
         self._action_xy: list[tuple[float, float]] = []
         self._action_text: list[str] = []
         self._reset(None)
@@ -177,6 +184,8 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         self._model, self._t0 = model, (model.t0_ns if model else None)
         self._markers_seen, self._end_s = 0, 0.0
         self._following, self._fit_pending = False, True
+        self._view, self._view_set_at = (0.0, 0.0, 0), 0.0
+        self._marks_key = (-1, -1, None, -1)
         self._action_xy, self._action_text = [], []
         self.bars.clear()
         self.open_bars.clear()
@@ -229,7 +238,15 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         self._labels.append(label)
 
     def _update_marks(self, model: RunViewModel, t0: int) -> None:
-        """✖/☠ marks; the legend lists "broken"/"ended" only once a run has them."""
+        """✖/☠ marks; the legend lists "broken"/"ended" only once a run has them.
+
+        Only when something they depend on changed: walking 256 lanes every frame for marks
+        that almost never change was a tenth of a crowd run's frame time.
+        """
+        key = (model.version, len(model.log), model.end_ns, len(self.party_axis.names))
+        if key == self._marks_key:
+            return
+        self._marks_key = key
         legend = self.end_marks.update(model, t0, self._name)
         if legend is not None:
             self.getPlotItem().setTitle(legend_html(*legend), size=f"{TICK_PT}pt", color="#222")
@@ -240,11 +257,24 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
             self._following = True
             self.vb.setMouseEnabled(x=False, y=False)
             self.now_line.show()
-        right = max(now_s * 1.04, MIN_VIEW_S)
-        left = max(0.0, right - FOLLOW_WINDOW_S) or -0.015 * right  # room for the "0" tick
         rows = max(len(self.party_axis.names), 1)
-        self.vb.setRange(xRange=(left, right), yRange=(-0.5, rows - 0.5), padding=0)
+        left, right, set_rows = self._view
+        due = now_s - self._view_set_at >= FOLLOW_STEP_S or now_s < self._view_set_at
+        if rows != set_rows or now_s > right or (due and self._moved_px(now_s, left, right)):
+            # look one step ahead, so `now` stays in view until the next re-set
+            right = max((now_s + FOLLOW_STEP_S) * 1.04, MIN_VIEW_S)
+            left = max(0.0, right - FOLLOW_WINDOW_S) or -0.015 * right  # room for the "0" tick
+            self.vb.setRange(
+                xRange=(left, right), yRange=(-0.5, rows - 0.5), padding=0, disableAutoRange=False
+            )
+            self._view, self._view_set_at = (left, right, rows), now_s
         self.now_line.setValue(now_s)
+
+    def _moved_px(self, now_s: float, left: float, right: float) -> bool:
+        """Would the followed window move by at least one pixel since it was last set?"""
+        target = max((now_s + FOLLOW_STEP_S) * 1.04, MIN_VIEW_S)
+        width = max(self.vb.width(), 1.0)
+        return bool(abs(target - right) * width / max(right - left, 1e-9) >= 1.0)
 
     def _name(self, row: int) -> str:
         names = self.party_axis.names

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyqtgraph as pg
 
-from engine.view_model import LaneState, RunViewModel, Span
+from engine.view_model import Lane, LaneState, RunViewModel, Span
 from gui.palette import BROKEN_COLOUR, DIED_COLOUR
 from gui.timeline_items import text_symbol
 
@@ -30,10 +30,13 @@ class EndMarks:
         self.legend_state = (False, False)  # (any ✖, any ☠): the legend shows those it needs
         self._log_seen = 0
         self._ended_ns: dict[int, int] = {}
+        self._ended_version = -1  # model.version `_ended_lanes` was taken at
+        self._ended_lanes: list[Lane] = []
 
     def reset(self) -> None:
         self.marks, self.legend_state = [], (False, False)
         self._log_seen, self._ended_ns = 0, {}
+        self._ended_version, self._ended_lanes = -1, []
         self.item.clear()
 
     def note_endings(self, model: RunViewModel, t0: int) -> None:
@@ -48,10 +51,13 @@ class EndMarks:
     def ended_spans(self, model: RunViewModel, end_ns: int) -> list[Span]:
         """The last phase of processes that died or were stopped: the model closes no span for
         them, so without these their last work or wait would vanish from the chart."""
+        if model.version != self._ended_version:  # lane states change only in apply()
+            self._ended_version = model.version
+            self._ended_lanes = [
+                lane for lane in model.lanes if lane.state in (LaneState.DIED, LaneState.STOPPED)
+            ]
         out = []
-        for lane in model.lanes:
-            if lane.state not in (LaneState.DIED, LaneState.STOPPED):
-                continue
+        for lane in self._ended_lanes:
             waiting = lane.arrived_ns is not None
             start = lane.arrived_ns if waiting else lane.work_start_ns
             if start is not None:
@@ -66,15 +72,16 @@ class EndMarks:
         marks: list[Mark] = []
         symbols: list[Any] = []
         for lane in model.lanes:
-            who = name(lane.index)
             if lane.state == LaneState.BROKEN and lane.released_ns is not None:
                 x = (lane.released_ns - t0) / 1e9
+                who = name(lane.index)
                 marks.append((x, lane.index, f"✖ {who} broke at {x:.3f} s\n{lane.detail}"))
                 symbols.append(("x", BROKEN_COLOUR))
             elif lane.state in (LaneState.DIED, LaneState.STOPPED):
                 end = self._ended_ns.get(lane.index, model.end_ns)
                 if end is None:
                     continue
+                who = name(lane.index)
                 word = "died" if lane.state == LaneState.DIED else "was stopped"
                 x = (end - t0) / 1e9
                 marks.append((x, lane.index, f"☠ {who} {word} at {x:.3f} s\n{lane.detail}"))

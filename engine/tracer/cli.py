@@ -20,7 +20,8 @@ from engine.narrative import Narrator
 from engine.report import stage_tables
 from engine.tracer.runner import TraceRunner
 
-TRAILING_FLAGS = ("--gui", "--quiet")
+TRAILING_FLAGS = ("--gui", "--quiet", "--quit-after-run")
+TRAILING_VALUES = ("--events", "--screenshot")  # options of ours that take a value
 
 
 class TraceInputError(Exception):
@@ -37,6 +38,10 @@ def add_trace_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     trace.add_argument("--events", metavar="FILE.jsonl", help="write every event as JSON Lines")
     trace.add_argument("--gui", action="store_true", help="show the trace live in the app")
     trace.add_argument("--quiet", action="store_true", help="print only the summary")
+    trace.add_argument(
+        "--quit-after-run", action="store_true", help="with --gui: close when the program ends"
+    )
+    trace.add_argument("--screenshot", metavar="FILE.png", help="with --gui: save the window")
     trace.add_argument("script", metavar="SCRIPT.py", help="the program to run")
     trace.add_argument("args", nargs=argparse.REMAINDER, metavar="ARGS", help="its arguments")
 
@@ -50,24 +55,33 @@ def split_trailing_options(args: argparse.Namespace) -> list[str]:
             rest.pop()
             break
         if last in TRAILING_FLAGS:
-            setattr(args, last[2:], True)
+            setattr(args, last[2:].replace("-", "_"), True)
             rest.pop()
-        elif last.startswith("--events="):
-            args.events = last.removeprefix("--events=")
+        elif any(last.startswith(f"{option}=") for option in TRAILING_VALUES):
+            option, value = last.split("=", 1)
+            setattr(args, option[2:], value)
             rest.pop()
-        elif len(rest) >= 2 and rest[-2] == "--events":
-            args.events = rest.pop()
-            rest.pop()
+        elif len(rest) >= 2 and rest[-2] in TRAILING_VALUES:
+            value = rest.pop()
+            setattr(args, rest.pop()[2:], value)
         else:
             break
     return rest
 
 
+def program_arguments(args: argparse.Namespace) -> list[str]:
+    """The program's own arguments, our trailing options peeled off once (main.py asks
+    first, to see --gui; cmd_trace or the GUI ask again)."""
+    cached = getattr(args, "program_args", None)
+    if cached is None:
+        cached = args.program_args = split_trailing_options(args)
+    return list(cached)
+
+
 def cmd_trace(args: argparse.Namespace) -> int:
-    program_args = split_trailing_options(args)
-    if args.gui:
-        # main.py sends `trace --gui` to the GUI once it has a trace window; until then:
-        raise TraceInputError("--gui: this build has no live trace window yet; omit --gui")
+    program_args = program_arguments(args)
+    if args.gui:  # main.py sends `trace --gui` to the GUI (gui/launch.py); engine cannot
+        raise TraceInputError("--gui: start the window with `python main.py trace SCRIPT --gui`")
     try:
         runner = TraceRunner(args.script, program_args, events_path=args.events)
     except FileNotFoundError:
