@@ -10,27 +10,28 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import random
 import threading
 import time
 from typing import Any
 
 from engine.actions import FailingAction, MessageAction
+from engine.backends.base import DEFAULT_STUCK_GRACE_S, EventSource, scaled_plan
 from engine.barrier import InstrumentedBarrier
-from engine.event_log import EventLogWriter
 from engine.events import Event
-from engine.outcome import RunOutcome, decide_outcome
+from engine.outcome import decide_outcome
 from engine.party import PartyJob, measure_cpu_rate
 from engine.run_pump import RunPump
 from engine.scenario import Scenario, scenario_to_dict
 
-DEFAULT_STUCK_GRACE_S = 3.0
 
+class Runner(EventSource):
+    """One run of one scenario.  Start it, poll it for events, stop it; never blocks.
 
-class Runner:
-    """One run of one scenario.  Start it, poll it for events, stop it; never blocks."""
+    Delivery (poll, wait_events, join, the log, run_end last) comes from EventSource, shared
+    with the thread, asyncio, trace and MPI sources.
+    """
 
-    capabilities = frozenset({"abort", "reset", "kill"})
+    capabilities = frozenset({"abort", "reset", "kill", "gate", "step"})
 
     def __init__(
         self,
@@ -44,16 +45,13 @@ class Runner:
         presenter_gate: bool = False,
         step_stages: bool = False,
     ) -> None:
-        if not speed > 0:
-            raise ValueError("speed must be > 0")
+        super().__init__(events_path)
         self.scenario = scenario
         self.speed = speed
-        chosen = seed if seed is not None else scenario.seed
-        self.seed: int = chosen if chosen is not None else random.randrange(2**31)
+        self.seed, self.plan = scaled_plan(scenario, speed, seed)
         method = start_method or scenario.start_method or multiprocessing.get_start_method()
         self.start_method: str = method
         self._ctx: Any = multiprocessing.get_context(method)
-        self.plan = [[round(s / speed, 6) for s in row] for row in scenario.work_plan(self.seed)]
         self.timeout = scenario.timeout / speed if scenario.timeout is not None else None
         self.stuck_grace_s = stuck_grace_s
         # The presenter gate makes the presenter one more party: Barrier(parties + 1).
@@ -64,16 +62,10 @@ class Runner:
         self.barrier = InstrumentedBarrier(
             self.parties, self._action(), self.timeout, ctx=self._ctx
         )
-        self._log = EventLogWriter(events_path) if events_path is not None else None
-        self._arrived = threading.Condition()
-        self._pending: list[Event] = []
-        self.events: list[Event] = []
-        self.outcome: RunOutcome | None = None
         self._wake_lock = threading.Lock()
         self._wake_closed = True  # opened by start(), so an unstarted Runner holds no fds
         self._wake_r = self._wake_w = -1
         self._pump: RunPump | None = None
-        self._thread = threading.Thread(target=self._pump_main, name="run-pump", daemon=True)
 
     def _action(self) -> MessageAction | None:
         action = self.scenario.action
@@ -97,21 +89,7 @@ class Runner:
             self.stuck_grace_s,
             self.timeout,
         )
-        self._thread.start()
-
-    def poll(self) -> list[Event]:
-        """Every event that arrived since the last call (possibly none)."""
-        with self._arrived:
-            batch, self._pending = self._pending, []
-        return batch
-
-    def wait_events(self, timeout: float) -> list[Event]:
-        """Like poll(), but waits up to `timeout` seconds for something to arrive."""
-        with self._arrived:
-            if not self._pending and self.outcome is None:
-                self._arrived.wait(timeout)
-            batch, self._pending = self._pending, []
-        return batch
+        self._start_thread(self._pump_main, "run-pump")
 
     def stop(self) -> None:
         """End the run now: parties are terminated, then killed after a grace period."""
@@ -137,14 +115,6 @@ class Runner:
         """SIGKILL one party's process, as a crash would."""
         self._request(f"kill:{index}")
 
-    def join(self, timeout: float | None = None) -> bool:
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    @property
-    def done(self) -> bool:
-        return self.outcome is not None
-
     @property
     def pids(self) -> list[int]:
         return [p.pid for p in (self._pump.procs if self._pump else []) if p.pid is not None]
@@ -157,14 +127,6 @@ class Runner:
         with self._wake_lock:
             if not self._wake_closed:
                 os.write(self._wake_w, b"x")
-
-    def _deliver(self, events: list[Event]) -> None:
-        with self._arrived:
-            self._pending.extend(events)
-            self.events.extend(events)
-            if self._log is not None:
-                self._log.write(events)
-            self._arrived.notify_all()
 
     def _jobs(self) -> list[PartyJob]:
         rate = measure_cpu_rate() if self.scenario.workload == "cpu" else 0.0
@@ -235,33 +197,13 @@ class Runner:
             pump.kill_leftovers()
             pump.drain(reader)
             reader.close()
-            self._finish(pump)
+            self._end(pump)
 
-    def _finish(self, pump: RunPump) -> None:
+    def _end(self, pump: RunPump) -> None:
         state = pump.state
         outcome = decide_outcome(self.events, state.exitcodes, state.stopped, state.failure)
-        self._deliver(
-            [
-                Event(
-                    "run_end",
-                    time.monotonic_ns(),
-                    None,
-                    os.getpid(),
-                    None,
-                    {
-                        "status": outcome.status,
-                        "exit_code": outcome.exit_code,
-                        "reason": outcome.reason,
-                    },
-                )
-            ]
-        )
-        if self._log is not None:
-            self._log.close()
         with self._wake_lock:
             self._wake_closed = True
             os.close(self._wake_r)
             os.close(self._wake_w)
-        with self._arrived:
-            self.outcome = outcome
-            self._arrived.notify_all()
+        self._finish(outcome)
