@@ -10,6 +10,8 @@ import argparse
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
 
 from engine.events import Event
 from engine.mpi.config import MpiUnavailable
@@ -76,6 +78,15 @@ def load_chosen_scenario(args: argparse.Namespace, default: str | None = "launch
         raise InputError(str(exc)) from None
 
 
+def check_writable(option: str, path: str) -> None:
+    """Refuse an output path that cannot be written, before a run spends time on it."""
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"{option}: {path} is a directory")
+    if not target.resolve().parent.is_dir():
+        raise InputError(f"{option}: cannot write {path}: its folder does not exist")
+
+
 def cmd_presets(args: argparse.Namespace) -> int:
     infos = list_presets()
     width = max(len(p.name) for p in infos)
@@ -88,6 +99,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not args.preset and not args.scenario:
         raise InputError("run: give --preset NAME or --scenario FILE.toml")
     scenario = load_chosen_scenario(args)
+    if args.trace:
+        check_writable("--trace", args.trace)
     if getattr(args, "backend", None) and args.backend != scenario.backend:
         try:
             scenario = scenario.replace(backend=args.backend)
@@ -160,8 +173,18 @@ def _print_lines(narrator: Narrator, batch: Sequence[Event]) -> None:
         print("\n".join(out), flush=True)
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Bad arguments get one line and exit code 2, not a usage block (README contract)."""
+
+    def error(self, message: str) -> NoReturn:
+        message = message.replace("argument --speed: --speed", "--speed").replace(
+            "argument --seed: seed", "--seed"
+        )
+        self.exit(EXIT_BAD_INPUT, f"error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="barrier-viz",
         description="See how a barrier synchronises real processes. No command opens the GUI.",
     )

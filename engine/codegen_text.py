@@ -16,8 +16,8 @@ from engine.scenario import NarrativeKind
 # say() flushes because each process has its own stdout buffer: without it, lines from
 # different processes would appear when each exits, out of order.
 SAY = '''def say(text):
-    """Print at once, so lines from different processes come out in order."""
-    print(text, flush=True)
+    """Print the line in one write, so lines from different processes never mix."""
+    print(text + "\\n", end="", flush=True)
 '''
 BUSY_WORK = '''def busy_work(seconds):
     """CPU-bound work: pure-Python arithmetic (holding the GIL) for about `seconds`."""

@@ -72,7 +72,7 @@ def load_preset(name: str, directory: Path = PRESETS_DIR) -> Scenario:
         close = difflib.get_close_matches(name, names, n=1)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         raise ScenarioError(
-            "presets",
+            "--preset",
             None,
             f'unknown preset "{name}"{hint}',
             allowed=", ".join(names) or f"none found in {directory}",

@@ -41,7 +41,7 @@ class Runner(EventSource):
         seed: int | None = None,
         events_path: str | os.PathLike[str] | None = None,
         start_method: str | None = None,
-        stuck_grace_s: float = DEFAULT_STUCK_GRACE_S,
+        stuck_grace_s: float | None = None,
         presenter_gate: bool = False,
         step_stages: bool = False,
     ) -> None:
@@ -53,7 +53,10 @@ class Runner(EventSource):
         self.start_method: str = method
         self._ctx: Any = multiprocessing.get_context(method)
         self.timeout = scenario.timeout / speed if scenario.timeout is not None else None
-        self.stuck_grace_s = stuck_grace_s
+        # how long a stuck barrier stays on screen before the app ends it: scaled like the work
+        self.stuck_grace_s = (
+            stuck_grace_s if stuck_grace_s is not None else max(DEFAULT_STUCK_GRACE_S / speed, 0.5)
+        )
         # The presenter gate makes the presenter one more party: Barrier(parties + 1).
         self.presenter: int | None = scenario.processes if presenter_gate else None
         self.names = [p.name for p in scenario.party] + ["Presenter"] * presenter_gate

@@ -144,15 +144,11 @@ class BarrierWatch:
                 f"through in groups of {self.parties}, so"
             )
         else:
-            why = (
-                f"Barrier({self.parties}) needs {needed} more process"
-                f"{'es' if needed > 1 else ''}, so"
-            )
-        more = f"a {ordinal(here + 1)} process" if needed == 1 else f"{needed} more processes"
+            more = f"a {ordinal(here + 1)} process" if needed == 1 else f"{needed} more processes"
+            why = f"Barrier({self.parties}) needs {more}, so"
         return Finding(
             "stranded",
             None,
             f"{here} of {self.parties} arrived; no party is left to come — {why} the waiting "
-            f"parties will wait forever unless the barrier times out or is aborted "
-            f"(it needs {more}).",
+            f"parties will wait forever unless the barrier times out or is aborted.",
         )

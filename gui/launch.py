@@ -99,7 +99,7 @@ def _run_app(
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from gui.main_window import MainWindow
+    from gui.main_window import DEFAULT_SIZE, MainWindow
     from gui.theme import apply_theme
 
     existing = QApplication.instance()
@@ -109,6 +109,8 @@ def _run_app(
     apply_theme(app)
     window = MainWindow()
     window.extras.presentation.set_theme(window.extras.presentation.theme)  # the remembered one
+    if getattr(args, "screenshot", None) or getattr(args, "record", None):
+        window.resize(*DEFAULT_SIZE)  # scripted captures: the same size whatever was remembered
     if scenario is not None:
         window.panel.set_scenario(scenario)
         window.panel.current_path = None

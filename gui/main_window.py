@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.main_split.setObjectName("main_split")
         self.main_split.addWidget(self.live_split)
         self.main_split.addWidget(self.log)
+        self.log.setMinimumWidth(260)  # narrower, and the story wraps a word per line
         self.main_split.setStretchFactor(0, 3)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setSizes([1020, 440])  # the story needs room for its long "Why:" lines

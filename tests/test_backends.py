@@ -73,7 +73,7 @@ def test_make_runner_picks_the_backend() -> None:
     assert isinstance(make_runner(on("threads", "launch")), ThreadRunner)
     assert isinstance(make_runner(on("asyncio", "launch")), AsyncioRunner)
     assert isinstance(make_runner(load_preset("launch")), Runner)
-    assert Runner.capabilities == {"abort", "reset", "kill"}
+    assert Runner.capabilities == {"abort", "reset", "kill", "gate", "step"}
     assert "kill" not in ThreadRunner.capabilities
 
 

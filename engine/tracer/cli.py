@@ -14,6 +14,7 @@ import argparse
 import signal
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from engine.events import Event
 from engine.narrative import Narrator
@@ -28,7 +29,7 @@ class TraceInputError(Exception):
     """Bad input for `trace` (one line; exit code 2)."""
 
 
-def add_trace_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_trace_parser(sub: argparse._SubParsersAction[Any]) -> None:
     trace = sub.add_parser(
         "trace",
         help="run an unmodified Python program and show its multiprocessing barriers",
