@@ -24,6 +24,7 @@ from engine.events import Event, WireEvent, event_from_wire
 from engine.party import PartyControls, PartyJob, party_main
 from engine.pipe_frames import read_wires
 from engine.scenario import Scenario
+from engine.timers import Timers
 from engine.watch import BarrierWatch, Finding
 
 KILL_GRACE_S = 1.0
@@ -75,7 +76,7 @@ class RunPump:
         self._presenter_ready = False
         self._live: dict[Any, tuple[int, Any]] = {}
         self._ops: dict[Any, Any] = {}
-        self._timers: list[tuple[float, Callable[[], object]]] = []
+        self._timers = Timers()
         self._kill_all_armed = False
         self._rx = bytearray()  # bytes read from the event pipe, not yet a whole frame
         self._faulty = any(spec.fault is not None for spec in scenario.party)
@@ -88,7 +89,7 @@ class RunPump:
         self.deliver([Event(kind, time.monotonic_ns(), party, pid or os.getpid(), None, data)])
 
     def after(self, seconds: float, fn: Callable[[], object]) -> None:
-        self._timers.append((time.monotonic() + seconds, fn))
+        self._timers.after(seconds, fn)
 
     # ------------------------------------------------------------------ lifecycle
     def start_parties(self, writer: Any) -> None:
@@ -131,7 +132,7 @@ class RunPump:
                 for fd in wanted - watched:
                     poller.register(fd, select.POLLIN)
                 watched = wanted
-            timeout = self._next_timeout()
+            timeout = self._timers.next_timeout(self.watch.recheck_in(time.monotonic()))
             polled = poller.poll(None if timeout is None else math.ceil(timeout * 1e3))
             ready = {fd for fd, _ in polled}
             if self.wake_fd in ready:
@@ -145,7 +146,7 @@ class RunPump:
             self._handle(self.watch.check_stranded(time.monotonic()))
             while self.requests:
                 self._on_request(self.requests.popleft())
-            self._run_due_timers()
+            self._timers.run_due()
             if ready == {reader_fd}:  # only events: let the next ones gather a moment
                 time.sleep(BATCH_WINDOW_S)
 
@@ -279,17 +280,3 @@ class RunPump:
             )
 
     # ------------------------------------------------------------------ timers
-    def _next_timeout(self) -> float | None:
-        now = time.monotonic()
-        waits = [t - now for t, _ in self._timers]
-        recheck = self.watch.recheck_in(now)
-        if recheck is not None:
-            waits.append(recheck)
-        return max(min(waits), 0.0) if waits else None
-
-    def _run_due_timers(self) -> None:
-        now = time.monotonic()
-        due = [fn for t, fn in self._timers if t <= now]
-        self._timers = [(t, fn) for t, fn in self._timers if t > now]
-        for fn in due:
-            fn()

@@ -13,13 +13,13 @@ from __future__ import annotations
 import os
 import queue
 import time
-from collections.abc import Callable
 from typing import Any
 
 from engine.backends.base import DEFAULT_STUCK_GRACE_S, EventSource, scaled_plan
 from engine.events import Event, WireEvent
 from engine.outcome import decide_outcome
 from engine.scenario import Scenario, scenario_to_dict
+from engine.timers import Timers
 from engine.watch import BarrierWatch, Finding
 
 _REQUEST = "__request__"
@@ -50,7 +50,7 @@ class InProcessRunner(EventSource):
         self.start_method = self.backend  # shown where a process run shows its start method
         self.inbox: queue.Queue[Any] = queue.Queue()
         self.watch = BarrierWatch(scenario.parties, [p.name for p in scenario.party])
-        self._timers: list[tuple[float, Callable[[], object]]] = []
+        self._timers = Timers()
         self._exited: dict[int, int | None] = {}
         self._stopped = False
         self._started = False
@@ -117,7 +117,9 @@ class InProcessRunner(EventSource):
 
     def _step(self) -> None:
         try:
-            item = self.inbox.get(timeout=self._next_timeout())
+            item = self.inbox.get(
+                timeout=self._timers.next_timeout(self.watch.recheck_in(time.monotonic()))
+            )
         except queue.Empty:
             item = None
         batch: list[Event] = []
@@ -137,7 +139,7 @@ class InProcessRunner(EventSource):
                 self._exited[event.party] = event.get("exitcode")
             self._handle(self.watch.observe(event))
         self._handle(self.watch.check_stranded(time.monotonic()))
-        self._run_due_timers()
+        self._timers.run_due()
 
     def _on_request(self, what: str) -> None:
         if what == "stop" and not self._stopped:
@@ -153,27 +155,12 @@ class InProcessRunner(EventSource):
             return
         self._post(finding.kind, finding.party, message=finding.message)
         if finding.kind == "stranded" and self.timeout is None:
-            self._timers.append((time.monotonic() + self.stuck_grace_s, self._app_abort))
+            self._timers.after(self.stuck_grace_s, self._app_abort)
 
     def _app_abort(self) -> None:
         if len(self._exited) < self.scenario.processes and not self._stopped:
             self._post("abort", by="app")
             self._abort_barrier()
-
-    def _next_timeout(self) -> float | None:
-        now = time.monotonic()
-        waits = [t - now for t, _ in self._timers]
-        recheck = self.watch.recheck_in(now)
-        if recheck is not None:
-            waits.append(recheck)
-        return max(min(waits), 0.0) if waits else None
-
-    def _run_due_timers(self) -> None:
-        now = time.monotonic()
-        due = [fn for t, fn in self._timers if t <= now]
-        self._timers = [(t, fn) for t, fn in self._timers if t > now]
-        for fn in due:
-            fn()
 
     # ----------------------------------------------------------------- events
     def _emit(self, kind: str, party: int | None, stage: int | None, **data: Any) -> None:
