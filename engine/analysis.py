@@ -21,6 +21,8 @@ class StageSummary:
     indices: dict[int, int] = field(default_factory=dict)  # party -> wait() return value
     action_t_ns: int | None = None
     action_party: int | None = None
+    started: set[int] = field(default_factory=set)  # parties that began this stage's work
+    broken: dict[int, int] = field(default_factory=dict)  # party -> t_ns its wait() raised
 
     @property
     def first_arrival(self) -> int | None:
@@ -35,6 +37,15 @@ class StageSummary:
         if not self.arrivals:
             return None
         return max(self.arrivals, key=lambda p: self.arrivals[p])
+
+    @property
+    def tripper(self) -> int | None:
+        """The arrival that let the barrier trip: the last one before the first release."""
+        if not self.releases:
+            return None
+        first = min(self.releases.values())
+        before = {p: t for p, t in self.arrivals.items() if t <= first}
+        return max(before, key=lambda p: before[p]) if before else None
 
     @property
     def release_skew_ns(self) -> int | None:
@@ -62,7 +73,7 @@ def summarise_stages(events: Iterable[Event], barrier: int | None = None) -> lis
             barrier = e.get("barrier")
         if e.stage is None or (barrier is not None and e.get("barrier", barrier) != barrier):
             continue
-        if e.kind not in ("arrive", "release", "action"):
+        if e.kind not in ("arrive", "release", "action", "broken", "work_start"):
             continue
         summary = stages.setdefault(e.stage, StageSummary(e.stage))
         if e.kind == "arrive" and e.party is not None:
@@ -73,7 +84,11 @@ def summarise_stages(events: Iterable[Event], barrier: int | None = None) -> lis
         elif e.kind == "action":
             summary.action_t_ns = e.t_ns
             summary.action_party = e.party
-    return [stages[k] for k in sorted(stages)]
+        elif e.kind == "broken" and e.party is not None:
+            summary.broken[e.party] = e.t_ns
+        elif e.kind == "work_start" and e.party is not None:
+            summary.started.add(e.party)
+    return [stages[k] for k in sorted(stages) if stages[k].arrivals]
 
 
 def barrier_violations(events: Sequence[Event], parties: int, stages: int) -> list[str]:

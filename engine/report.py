@@ -24,19 +24,34 @@ def _table(s: StageSummary, total: int, names: Sequence[str], t0: int) -> str:
     def name(p: int | None) -> str:
         return names[p] if p is not None and 0 <= p < len(names) else "—"
 
+    parties = sorted(s.started | set(s.arrivals) | set(s.releases) | set(s.broken))
+    missing = [p for p in parties if p not in s.arrivals]
+    if s.releases:
+        who = f"tripped by {name(s.tripper)}, the last to arrive"
+    elif missing:
+        who = f"{len(s.arrivals)} of {len(parties)} arrived"
+    else:
+        who = f"last to arrive {name(s.last_arriver)}"
     skew = s.release_skew_ns
     skew_text = "no release" if skew is None else f"release skew {skew / 1e6:.2f} ms"
-    head = f"Stage {s.stage + 1} of {total}: last to arrive {name(s.last_arriver)}, {skew_text}"
+    head = f"Stage {s.stage + 1} of {total}: {who}, {skew_text}"
     if s.action_party is not None:
         head += f", action ran in {name(s.action_party)}"
     width = max([len("party")] + [len(n) for n in names])
     rows = [head, f"  {'party':<{width}}  {'arrived':>9}  {'waited':>9}  {'released':>9}  index"]
-    for party in sorted(set(s.arrivals) | set(s.releases)):
-        wait = s.wait_ns(party)
+    for party in parties:
+        arrived = s.arrivals.get(party)
+        ended = s.releases.get(party, s.broken.get(party))
+        wait = None if arrived is None or ended is None else ended - arrived
         index = s.indices.get(party)
+        if party in s.releases:
+            outcome = _s(s.releases[party], t0)
+        elif party in s.broken:
+            outcome = "✖ broken"
+        else:
+            outcome = "never" if arrived is None else "—"
         rows.append(
-            f"  {name(party):<{width}}  {_s(s.arrivals.get(party), t0):>9}  "
-            f"{_s(wait):>9}  {_s(s.releases.get(party), t0):>9}  "
-            f"{'—' if index is None else index:>5}"
+            f"  {name(party):<{width}}  {_s(arrived, t0):>9}  "
+            f"{_s(wait):>9}  {outcome:>9}  {'—' if index is None else index:>5}"
         )
     return "\n".join(rows)
