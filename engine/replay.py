@@ -10,6 +10,7 @@ Play/pause, seek and speed change are supported; seeking re-issues the run from 
 from __future__ import annotations
 
 import bisect
+import itertools
 import threading
 import time
 
@@ -23,8 +24,11 @@ class ReplaySource:
     def __init__(self, events: list[Event], speed: float = 1.0) -> None:
         if not events:
             raise ValueError("nothing to replay")
-        self.events = sorted(events, key=lambda e: e.t_ns)
-        self._times = [e.t_ns for e in self.events]
+        # Recorded order, not time order: events of different processes can be stamped a
+        # little out of order, and the views must see them as the live run delivered them.
+        # An event is due once it and every event recorded before it are due.
+        self.events = list(events)
+        self._times = list(itertools.accumulate((e.t_ns for e in self.events), max))
         self.t0_ns = next((e.t_ns for e in self.events if e.kind == "run_start"), self._times[0])
         self.end_ns = self._times[-1]
         self.speed = speed

@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QWidget
 
 from engine.atomic import atomic_write_bytes, atomic_write_text
@@ -24,9 +25,15 @@ from gui.log_view import NarrativeLog
 from gui.run_controller import RunController
 from gui.scenario_panel import ScenarioPanel
 from gui.status_strip import StatusStrip
-from gui.timeline import TimelineView
 from gui.window_actions import build_actions
 from gui.window_extras import install_extras
+
+if TYPE_CHECKING:
+    from gui.timeline import TimelineView
+
+# The timeline (and pyqtgraph, ~0.4 s to import) is built just after the first paint, so the
+# window appears sooner; anything that asks for it earlier simply builds it then.
+TIMELINE_DELAY_MS = 100
 
 DEFAULT_SIZE = (1600, 1000)
 MINIMUM_SIZE = (1100, 700)
@@ -46,7 +53,8 @@ class MainWindow(QMainWindow):
         self.controller = RunController(self.model, self)
         self.panel = ScenarioPanel()
         self.lanes = LanesView()
-        self.timeline = TimelineView()
+        self._timeline: TimelineView | None = None
+        self._timeline_slot = QWidget()  # stands in for the timeline until it is built
         self.log = NarrativeLog()
         self._build_layout()
         self.commands = build_actions(self, self._slots())
@@ -75,7 +83,7 @@ class MainWindow(QMainWindow):
         self.live_split = QSplitter(Qt.Orientation.Vertical)
         self.live_split.setObjectName("live_split")
         self.live_split.addWidget(self.lanes)
-        self.live_split.addWidget(self.timeline)
+        self.live_split.addWidget(self._timeline_slot)
         self.live_split.setStretchFactor(0, 3)
         self.live_split.setStretchFactor(1, 2)
         self.live_split.setSizes([560, 340])
@@ -144,9 +152,38 @@ class MainWindow(QMainWindow):
     def stop(self) -> None:
         self.controller.stop()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._timeline is None:  # after the first paint; the timer dies with the window
+            QTimer.singleShot(TIMELINE_DELAY_MS, self, self._build_timeline)
+
+    def _build_timeline(self) -> None:
+        self.timeline  # noqa: B018 - the property builds it
+
+    @property
+    def has_timeline(self) -> bool:
+        return self._timeline is not None
+
+    @property
+    def timeline(self) -> TimelineView:
+        """The timeline view, built on first use (see TIMELINE_DELAY_MS)."""
+        if self._timeline is None:
+            from gui.timeline import TimelineView
+
+            view = TimelineView()
+            self._timeline = view
+            self.live_split.replaceWidget(self.live_split.indexOf(self._timeline_slot), view)
+            self._timeline_slot.deleteLater()
+            extras = getattr(self, "extras", None)
+            if extras is not None:
+                extras.presentation.apply()  # the current theme and text size
+            view.update_from(self.model, self.controller.clock())
+        return self._timeline
+
     def _on_frame(self, now_ns: int) -> None:
         self.lanes.update_from(self.model, now_ns)
-        self.timeline.update_from(self.model, now_ns)
+        if self._timeline is not None:
+            self._timeline.update_from(self.model, now_ns)
         self.log.update_from(self.model)
 
     def _on_run_started(self) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QObject, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication
@@ -22,6 +21,7 @@ from gui.theme import THEMES, apply_theme
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
+    from gui.timeline import TimelineView
 
 MIN_SCALE, MAX_SCALE, SCALE_STEP = 0.6, 3.0, 1.15
 PRESENT_TEXT_PX = 24  # the floor for every lane text on stage
@@ -134,7 +134,8 @@ class Presentation(QObject):
         bar_px = round(BASE_TOOLBAR_PX * self.font_scale * (1.35 if self.active else 1.0))
         w.commands.toolbar.setStyleSheet(f"QToolButton, QLabel {{ font-size: {bar_px}px; }}")
         self.tick_px = TICK_PX * self.font_scale * (1.5 if self.active else 1.0)
-        style_timeline(w.timeline, dark, self.tick_px)
+        if w.has_timeline:
+            style_timeline(w.timeline, dark, self.tick_px)
         self._axis_key = None
         self.fit_timeline_names()
         self.changed.emit()
@@ -144,6 +145,8 @@ class Presentation(QObject):
 
         (The timeline re-sets its legend in dark ink and re-fits the axis to its own font when
         a run starts; this puts ours back, and does nothing when nothing changed.)"""
+        if not self.window.has_timeline:
+            return
         title = self.window.timeline.getPlotItem().titleLabel
         ink = "#E8ECF1" if self.theme == "dark" else "#1B1F24"
         size = f"{max(8, round(self.tick_px * 0.85))}px"
@@ -162,8 +165,10 @@ class Presentation(QObject):
         axis.setWidth(self._axis_width)
 
 
-def style_timeline(timeline: pg.PlotWidget, dark: bool, tick_px: float) -> None:
+def style_timeline(timeline: TimelineView, dark: bool, tick_px: float) -> None:
     """Ground, axis colours and tick size of the timeline through pyqtgraph's public API."""
+    import pyqtgraph as pg  # here, not at import: pyqtgraph is loaded after the first paint
+
     ground, ink, line = ("#0B0E13", "#E8ECF1", "#9AA4B2") if dark else ("w", "#1B1F24", "#444444")
     timeline.setBackground(ground)
     plot = timeline.getPlotItem()

@@ -19,7 +19,6 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
@@ -48,6 +47,8 @@ def image_bytes(image: QImage, size: QSize) -> bytes:
             )
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
     width, height = rgb.width(), rgb.height()
+    import numpy as np  # only when recording: keeps numpy off the app's start-up path
+
     rows = np.frombuffer(rgb.constBits(), np.uint8, rgb.bytesPerLine() * height)
     return rows.reshape(height, rgb.bytesPerLine())[:, : width * 3].tobytes()
 
