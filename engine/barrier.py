@@ -83,7 +83,17 @@ class InstrumentedBarrier:
         context = ctx if ctx is not None else multiprocessing.get_context()
         self.barrier_id = next(_ids)
         wrapped = _InstrumentedAction(action, self.barrier_id) if action is not None else None
-        self._inner = context.Barrier(parties, wrapped, timeout)
+        self._inner = self._make_inner(context, parties, wrapped, timeout)
+
+    def _make_inner(
+        self,
+        context: multiprocessing.context.BaseContext,
+        parties: int,
+        action: Callable[[], object] | None,
+        timeout: float | None,
+    ) -> Any:
+        """The real barrier (a tracer overrides this, since it patches context.Barrier)."""
+        return context.Barrier(parties, action, timeout)
 
     def wait(self, timeout: float | None = None) -> int:
         stages = _stages()
@@ -132,7 +142,7 @@ class InstrumentedBarrier:
         Why: the documented properties take the barrier's lock, which a party killed inside
         wait() can hold forever (CPython gh-123899); a GUI must still be able to look.
         """
-        array = self._inner._array  # type: ignore[attr-defined]
+        array = self._inner._array
         state, count = int(array[0]), int(array[1])
         return BarrierSnapshot(n_waiting=count if state == 0 else 0, state=STATE_NAMES[state])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -92,7 +93,14 @@ def do_work(job: PartyJob, stage: int, sink: EventSink, share: float = 1.0) -> N
     if job.workload != "cpu":
         time.sleep(seconds)
         return
-    total = max(int(seconds * job.cpu_rate), 1)
+    for _ in cpu_chunks(seconds, job.cpu_rate, stage, sink):
+        pass
+
+
+def cpu_chunks(seconds: float, rate: float, stage: int, sink: EventSink) -> Iterator[None]:
+    """Real CPU work in chunks, reporting `progress`; yields after each chunk so a caller
+    (an asyncio task) can let others run between them."""
+    total = max(int(seconds * rate), 1)
     done, last_report = 0, time.monotonic()
     while done < total:
         step = min(CPU_CHUNK, total - done)
@@ -102,6 +110,7 @@ def do_work(job: PartyJob, stage: int, sink: EventSink, share: float = 1.0) -> N
         if now - last_report >= PROGRESS_INTERVAL_S and done < total:
             sink.emit("progress", stage, fraction=round(done / total, 4))
             last_report = now
+        yield
 
 
 def run_party(

@@ -13,11 +13,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-import time
 
 from engine.backends.async_barrier import AsyncBarrier, task_sink
 from engine.backends.local import InProcessRunner
-from engine.party import CPU_CHUNK, PROGRESS_INTERVAL_S, PartyExit, measure_cpu_rate, spin
+from engine.party import PartyExit, cpu_chunks, measure_cpu_rate
 from engine.sink import CallbackSink, EventSink
 
 JOIN_S = 5.0
@@ -132,14 +131,5 @@ class AsyncioRunner(InProcessRunner):
         if self.scenario.workload != "cpu":
             await asyncio.sleep(seconds)
             return
-        total = max(int(seconds * self._cpu_rate), 1)
-        done, last_report = 0, time.monotonic()
-        while done < total:
-            step = min(CPU_CHUNK, total - done)
-            spin(step)
-            done += step
-            now = time.monotonic()
-            if now - last_report >= PROGRESS_INTERVAL_S and done < total:
-                sink.emit("progress", stage, fraction=round(done / total, 4))
-                last_report = now
+        for _ in cpu_chunks(seconds, self._cpu_rate, stage, sink):
             await asyncio.sleep(0)  # the only place another task can run

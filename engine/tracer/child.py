@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 import engine.barrier as barrier_module
-from engine.barrier import InstrumentedBarrier, _ids, _InstrumentedAction
+from engine.barrier import InstrumentedBarrier
 from engine.lifeline import die_with_parent
 from engine.sink import set_process_sink
 
@@ -106,12 +106,18 @@ class TracedBarrier(InstrumentedBarrier):
         *,
         ctx: multiprocessing.context.BaseContext | None = None,
     ) -> None:
-        context = ctx if ctx is not None else multiprocessing.get_context()
-        self.barrier_id = next(_ids)
-        wrapped = _InstrumentedAction(action, self.barrier_id) if action is not None else None
-        self._inner = _original_barrier(context, parties, wrapped, timeout)
+        super().__init__(parties, action, timeout, ctx=ctx)
         name = getattr(action, "__qualname__", None) if action is not None else None
         CLIENT.send(("barrier", self.barrier_id, parties, timeout, name, time.monotonic_ns()))
+
+    def _make_inner(
+        self,
+        context: multiprocessing.context.BaseContext,
+        parties: int,
+        action: Callable[[], object] | None,
+        timeout: float | None,
+    ) -> Any:
+        return _original_barrier(context, parties, action, timeout)  # context.Barrier is patched
 
 
 def _traced_barrier(
