@@ -10,11 +10,11 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from engine.cli import build_parser, run_headless
+    from engine.cli.commands import build_parser, run_headless
 
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "trace":  # `--gui` may trail the program's own arguments
-        from engine.tracer.cli import program_arguments
+        from engine.cli.trace import program_arguments
 
         program_arguments(args)
     traced_live = args.command == "trace" and args.gui
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
         or (args.command == "replay" and not args.headless)
         or traced_live
     ):
-        from gui.launch import launch_gui
+        from gui.app.launch import launch_gui
 
         return launch_gui(args)
     return run_headless(args)

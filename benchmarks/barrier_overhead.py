@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import Row, emit, median
-from engine.runner import Runner
 from engine.scenario import Scenario, parse_scenario
+from engine.sources.processes.runner import Runner
 
 TARGET = 1.10
 

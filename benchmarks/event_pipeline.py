@@ -13,13 +13,13 @@ import argparse
 import time
 from typing import Any
 
-import engine.run_pump as run_pump
+import engine.sources.processes.pump as run_pump
 from benchmarks.common import Row, emit
-from engine.lifeline import die_with_parent
-from engine.runner import Runner
+from engine.core.lifeline import die_with_parent
+from engine.core.sink import ConnectionSink
+from engine.model.view_model import RunViewModel
 from engine.scenario import parse_scenario
-from engine.sink import ConnectionSink
-from engine.view_model import RunViewModel
+from engine.sources.processes.runner import Runner
 
 TARGET = 100_000
 FRAME_S = 0.016

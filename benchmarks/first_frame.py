@@ -1,7 +1,7 @@
 """`python main.py` until the first painted frame, as a script the cold-start benchmark times.
 
 It does what main.py does for the bare `python main.py` (parse no arguments, then
-`gui.launch.launch_gui`), with one addition made before the GUI exists: an application-wide
+`gui.app.launch.launch_gui`), with one addition made before the GUI exists: an application-wide
 event filter that sees the first Paint event of the lanes view and, once that paint has been
 delivered, prints `FIRST-FRAME <monotonic ns>` and closes the window.  CLOCK_MONOTONIC is
 system-wide on Linux, so the parent can subtract its own timestamp taken before exec.
@@ -42,8 +42,8 @@ def main() -> int:
 
     spy = FirstPaint()
     app.installEventFilter(spy)
-    from engine.cli import build_parser
-    from gui.launch import launch_gui
+    from engine.cli.commands import build_parser
+    from gui.app.launch import launch_gui
 
     return launch_gui(build_parser().parse_args([]))
 

@@ -122,8 +122,8 @@ def main() -> None:
     args = parser.parse_args()
     from PySide6.QtWidgets import QApplication
 
-    from gui.main_window import MainWindow
-    from gui.theme import apply_theme
+    from gui.style.theme import apply_theme
+    from gui.window.main_window import MainWindow
 
     app = QApplication(["bench"])
     apply_theme(app)

@@ -52,7 +52,7 @@ def memory() -> dict[str, float]:
 
 
 def measure(app: Any, window: Any, parties: int, method: str) -> dict[str, Any]:
-    from engine.view_model import LaneState
+    from engine.model.view_model import LaneState
 
     ctrl = window.controller
     window.panel.set_scenario(scenario(parties, method))
@@ -96,8 +96,8 @@ def main() -> None:
     args = parser.parse_args()
     from PySide6.QtWidgets import QApplication
 
-    from gui.main_window import MainWindow
-    from gui.theme import apply_theme
+    from gui.style.theme import apply_theme
+    from gui.window.main_window import MainWindow
 
     app = QApplication(["bench"])
     apply_theme(app)

@@ -15,10 +15,10 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from engine.event_log import EventLogWriter
-from engine.events import Event, WireEvent
-from engine.run_pump import RunPump
-from engine.sink import ConnectionSink
+from engine.core.event_log import EventLogWriter
+from engine.core.events import Event, WireEvent
+from engine.core.sink import ConnectionSink
+from engine.sources.processes.pump import RunPump
 
 
 def _old_drain(self: RunPump, reader: Any) -> None:

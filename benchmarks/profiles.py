@@ -20,12 +20,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import engine.run_pump as run_pump
+import engine.sources.processes.pump as run_pump
 from benchmarks.barrier_overhead import time_raw, zero_work_scenario
 from benchmarks.common import Row, emit, median
 from benchmarks.legacy import legacy_event_path
-from engine.party import party_main
-from engine.runner import Runner
+from engine.sources.processes.party import party_main
+from engine.sources.processes.runner import Runner
 
 PROFILE_DIR_ENV = "BENCH_PROFILE_DIR"
 

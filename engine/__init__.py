@@ -3,6 +3,6 @@
 Nothing in this package may import PySide6, pyqtgraph or gui (tests/test_layering.py).
 """
 
-from engine.barrier import Barrier, BrokenBarrierError, InstrumentedBarrier
+from engine.core.barrier import Barrier, BrokenBarrierError, InstrumentedBarrier
 
 __all__ = ["Barrier", "BrokenBarrierError", "InstrumentedBarrier"]

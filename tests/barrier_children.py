@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.barrier import BrokenBarrierError, InstrumentedBarrier
-from engine.sink import ConnectionSink, set_process_sink
+from engine.core.barrier import BrokenBarrierError, InstrumentedBarrier
+from engine.core.sink import ConnectionSink, set_process_sink
 
 
 def wait_passes(barrier: InstrumentedBarrier, passes: int, results: Any, conn: Any = None) -> None:

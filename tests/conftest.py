@@ -41,6 +41,16 @@ def pytest_configure(config: pytest.Config) -> None:
         QSettings.setPath(fmt, QSettings.Scope.SystemScope, str(_SETTINGS_ROOT / "system"))
 
 
+GUI_TESTS = Path(__file__).resolve().parent / "gui"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/gui needs Qt: mark it, so `-m "not gui"` is a quick engine run."""
+    for item in items:
+        if GUI_TESTS in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.gui)
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test writes its settings to its own file."""

@@ -1,0 +1,1 @@
+"""The command line: one parser, typed options, and the headless commands."""

@@ -1,0 +1,161 @@
+"""Write an event log as JSON Lines, safely: flushed as events arrive, renamed when complete.
+
+Why `.part` then rename: a reader never sees a half-written log under the final name, and a
+crash still leaves every received event on disk in `FILE.part` (flushed per batch).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from engine.core.events import BASE_KEYS, KINDS, Event, EventLogError
+
+# The encoder `Event.to_json_line` uses, built once: json.dumps with non-default options builds
+# a new JSONEncoder per call, a third of the pump's per-event cost at 50,000 events/s.  Even
+# JSONEncoder.encode builds the C iterencoder per call (~2 µs); `_encode` calls it directly.
+_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+_c_iterencode: Any = (
+    _c_make_encoder(
+        {}, _encoder.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    if _c_make_encoder is not None
+    else None
+)
+
+
+def _encode(obj: object) -> str:
+    if _c_iterencode is None:  # pragma: no cover - CPython always has the C encoder
+        return _encoder.encode(obj)
+    return "".join(_c_iterencode(obj, 0))
+
+
+_BASE = frozenset(BASE_KEYS)
+_kind_json: dict[str, str] = {kind: _encode(kind) for kind in KINDS}
+_INT_OR_NONE = frozenset({int, type(None)})
+_escape = json.encoder.encode_basestring  # what ensure_ascii=False uses (C)
+_key_json: dict[object, str] = {}  # '"planned_s":' for every data key seen so far
+_KEY_CACHE = 512
+_CONSTANTS = {None: "null", True: "true", False: "false"}
+
+
+def json_line(e: Event) -> str:
+    """`e.to_json_line() + "\n"`, byte for byte, at a third of the cost.
+
+    Why by hand: the log is written on the pump thread, and on a 2-core machine every parent
+    microsecond per event is one the parties miss.  The five base keys are always there, in
+    that order, and plain ints (or null); `data` is a flat dict of a few str/number values.
+    Anything unusual (a float timestamp, a data key that shadows a base key, a nested value,
+    a non-dict mapping) takes the general encoder — tests compare both paths byte for byte.
+    """
+    kind, t_ns, party, pid, stage, data = e.kind, e.t_ns, e.party, e.pid, e.stage, e.data
+    quoted = _kind_json.get(kind)
+    if (
+        quoted is None
+        or type(t_ns) is not int
+        or type(pid) is not int
+        or type(party) not in _INT_OR_NONE
+        or type(stage) not in _INT_OR_NONE
+        or type(data) is not dict
+        or (data and not _BASE.isdisjoint(data))
+    ):
+        return _encode(e.to_json_dict()) + "\n"
+    head = (
+        f'{{"kind":{quoted},"t_ns":{t_ns},"party":{"null" if party is None else party},'
+        f'"pid":{pid},"stage":{"null" if stage is None else stage}'
+    )
+    if not data:
+        return head + "}\n"
+    body = _flat_json(data)
+    if body is None:
+        return head + "," + _encode(data)[1:] + "\n"
+    return head + "," + body + "}\n"
+
+
+def _flat_json(data: dict[Any, Any]) -> str | None:
+    """`_encode(data)` without its braces, for the flat dicts events carry (str keys; int, finite
+    float, str, bool or None values); None for anything else."""
+    parts = []
+    for key, value in data.items():
+        name = _key_json.get(key)
+        if name is None:
+            if type(key) is not str or len(_key_json) >= _KEY_CACHE:
+                return None
+            name = _key_json[key] = _escape(key) + ":"
+        kind = type(value)
+        if kind is int:
+            parts.append(f"{name}{value}")
+        elif kind is str:
+            parts.append(name + _escape(value))
+        elif kind is float and value - value == 0.0:  # finite: NaN/inf spell differently
+            parts.append(name + repr(value))
+        elif value is None or kind is bool:
+            parts.append(name + _CONSTANTS[value])
+        else:
+            return None
+    return ",".join(parts)
+
+
+class EventLogWriter:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.part_path = self.path.with_name(self.path.name + ".part")
+        self._file = open(self.part_path, "w", encoding="utf-8")  # noqa: SIM115 - kept open
+
+    def write(self, events: Iterable[Event]) -> None:
+        self._file.write("".join(map(json_line, events)))
+        self._file.flush()
+
+    def close(self) -> None:
+        if self._file.closed:
+            return
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self.part_path, self.path)
+
+
+MAX_WARNINGS = 20
+
+
+class EventLogReadError(ValueError):
+    """The file cannot be used as an event log at all (one-line message naming the file)."""
+
+
+def read_event_log(path: str | os.PathLike[str]) -> tuple[list[Event], list[str]]:
+    """Events of a recorded run, in the order they were recorded, plus warnings for lines that
+    were skipped.
+
+    Tolerant on purpose: a log cut short by a crash (truncated last line), stray garbage lines
+    or kinds from a newer version are skipped with a warning; only a file with no usable run in
+    it is an error.
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise EventLogReadError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    lines = text.splitlines()
+    events: list[Event] = []
+    warnings: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            events.append(Event.from_json_line(line))
+        except EventLogError as exc:
+            last = number == len(lines) and not text.endswith("\n")
+            why = "truncated last line" if last else str(exc)
+            warnings.append(f"{file.name}: line {number}: {why} (skipped)")
+    if not any(e.kind == "run_start" for e in events):
+        raise EventLogReadError(
+            f"{file}: no run_start event among {len(events)} valid line(s): "
+            "not a Barrier Visualiser event log"
+        )
+    if len(warnings) > MAX_WARNINGS:
+        warnings = [*warnings[:MAX_WARNINGS], f"… and {len(warnings) - MAX_WARNINGS} more"]
+    return events, warnings  # in recorded order: a replay then feeds the views exactly as live

@@ -1,0 +1,76 @@
+"""How a run ended, decided from its events and its processes' exit codes.
+
+Exit codes are a contract (README): 0 every stage passed; 3 the barrier broke (timeout, abort,
+reset, the action raised); 4 a party died or the run was stopped.  A death outranks a broken
+barrier because it is usually the cause of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from engine.core.events import Event
+
+
+class RunStatus(StrEnum):
+    PASSED = "passed"
+    BROKEN = "broken"
+    DIED = "died"
+    STOPPED = "stopped"
+
+
+EXIT_CODES: dict[RunStatus, int] = {
+    RunStatus.PASSED: 0,
+    RunStatus.BROKEN: 3,
+    RunStatus.DIED: 4,
+    RunStatus.STOPPED: 4,
+}
+
+PARTY_BROKEN_EXIT = 3
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    status: RunStatus
+    reason: str
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.status]
+
+
+def decide_outcome(
+    events: Sequence[Event],
+    exitcodes: Mapping[int, int | None],
+    stopped: bool,
+    failure: str | None = None,
+) -> RunOutcome:
+    """The run's status and a one-line reason a person can read."""
+    if failure is not None:
+        return RunOutcome(RunStatus.DIED, failure)
+    if stopped:
+        return RunOutcome(RunStatus.STOPPED, "the run was stopped")
+    names = _names(events)
+    wedged = next((e for e in events if e.kind == "wedged" and e.party is not None), None)
+    if wedged is not None:
+        who = names.get(wedged.party or 0, "a party")
+        return RunOutcome(
+            RunStatus.DIED,
+            f"{who} died inside wait(); the wedged barrier's remaining parties were ended",
+        )
+    died = [i for i, code in sorted(exitcodes.items()) if code not in (0, PARTY_BROKEN_EXIT)]
+    if died:
+        who = ", ".join(names.get(i, f"party {i + 1}") for i in died)
+        return RunOutcome(RunStatus.DIED, f"{who} died")
+    if any(e.kind == "broken" for e in events) or PARTY_BROKEN_EXIT in exitcodes.values():
+        return RunOutcome(RunStatus.BROKEN, "the barrier broke")
+    return RunOutcome(RunStatus.PASSED, "every stage passed")
+
+
+def _names(events: Sequence[Event]) -> dict[int, str]:
+    for event in events:
+        if event.kind == "run_start":
+            return dict(enumerate(event.get("names", [])))
+    return {}

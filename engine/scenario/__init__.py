@@ -1,0 +1,61 @@
+"""Scenarios: what to run (parties, stages, work times) and how to narrate it.
+
+This is the public facade; import everything scenario-related from here.  The model, the
+validator, TOML input/output and the presets live in the modules beside it.
+"""
+
+from engine.scenario.loading import (
+    ALLOWED_BACKENDS,
+    DEFAULT_TEMPLATES,
+    DEFAULT_WORK,
+    FAULTS,
+    MAX_PARTIES,
+    MAX_PROCESSES,
+    MAX_STAGES,
+    MAX_TIMEOUT,
+    MAX_WORK,
+    NARRATIVE_KINDS,
+    PLACEHOLDERS,
+    START_METHODS,
+    WORKLOADS,
+    ActionSpec,
+    Narrative,
+    NarrativeKind,
+    PartySpec,
+    Scenario,
+    ScenarioError,
+    WorkTime,
+    dump_scenario,
+    load_scenario,
+    parse_scenario,
+    save_scenario,
+    scenario_to_dict,
+)
+
+__all__ = [
+    "ALLOWED_BACKENDS",
+    "DEFAULT_TEMPLATES",
+    "DEFAULT_WORK",
+    "FAULTS",
+    "MAX_PARTIES",
+    "MAX_PROCESSES",
+    "MAX_STAGES",
+    "MAX_TIMEOUT",
+    "MAX_WORK",
+    "NARRATIVE_KINDS",
+    "PLACEHOLDERS",
+    "START_METHODS",
+    "WORKLOADS",
+    "ActionSpec",
+    "Narrative",
+    "NarrativeKind",
+    "PartySpec",
+    "Scenario",
+    "ScenarioError",
+    "WorkTime",
+    "dump_scenario",
+    "load_scenario",
+    "parse_scenario",
+    "save_scenario",
+    "scenario_to_dict",
+]

@@ -1,0 +1,187 @@
+"""The supervisor shared by thread and asyncio parties: one loop, one queue, one clock.
+
+Parties (threads or tasks) put their events on a queue through a `CallbackSink`; the caller's
+requests (stop, abort, reset) go on the same queue, so one supervisor thread sees everything in
+order.  It delivers events, watches for a stranded barrier (engine.sources.watch, as the process
+pump does), aborts it after the grace period when no timeout will, and ends the run once every party
+has reported its `exit`.  What differs per backend — how parties start, how the barrier is
+aborted, how work is interrupted — is left to four small methods.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import time
+from typing import Any
+
+from engine.core.events import Event, WireEvent
+from engine.core.outcome import decide_outcome
+from engine.core.timers import Timers
+from engine.scenario import Scenario, scenario_to_dict
+from engine.sources.base import DEFAULT_STUCK_GRACE_S, EventSource, scaled_plan
+from engine.sources.watch import BarrierWatch, Finding
+
+_REQUEST = "__request__"
+
+
+class InProcessRunner(EventSource):
+    """A run whose parties live in this process.  Subclasses start and stop the parties."""
+
+    backend = "?"
+    capabilities = frozenset({"abort", "reset"})
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        speed: float = 1.0,
+        seed: int | None = None,
+        events_path: str | os.PathLike[str] | None = None,
+        stuck_grace_s: float = DEFAULT_STUCK_GRACE_S,
+        **_ignored: object,
+    ) -> None:
+        self.seed, self.plan = scaled_plan(scenario, speed, seed)
+        super().__init__(events_path)
+        self.scenario = scenario
+        self.speed = speed
+        self.timeout = scenario.timeout / speed if scenario.timeout is not None else None
+        self.stuck_grace_s = stuck_grace_s
+        self.start_method = self.backend  # shown where a process run shows its start method
+        self.inbox: queue.Queue[Any] = queue.Queue()
+        self.watch = BarrierWatch(scenario.parties, [p.name for p in scenario.party])
+        self._timers = Timers()
+        self._exited: dict[int, int | None] = {}
+        self._stopped = False
+        self._started = False
+        self._setup()
+
+    # ----------------------------------------------------------------- backend hooks
+    def _setup(self) -> None:
+        """Create the barrier and whatever else the backend needs (end of __init__)."""
+
+    def _launch(self) -> None:
+        """Start every party; emit `spawn` for each (supervisor thread)."""
+        raise NotImplementedError
+
+    def _abort_barrier(self) -> None:
+        raise NotImplementedError
+
+    def _reset_barrier(self) -> None:
+        raise NotImplementedError
+
+    def _interrupt(self) -> None:
+        """Make every party end soon (stop): interrupt work, release waiters."""
+        raise NotImplementedError
+
+    def _cleanup(self) -> None:
+        """Join what was started (called once, after every party exited)."""
+
+    def _barrier_id(self) -> int:
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- caller side
+    @property
+    def pids(self) -> list[int]:
+        """One process for every party: this one."""
+        return [os.getpid()] if self._started else []
+
+    def start(self) -> None:
+        self._started = True
+        self._start_thread(self._supervise, f"{self.backend}-supervisor")
+
+    def stop(self) -> None:
+        self.inbox.put((_REQUEST, "stop"))
+
+    def abort(self) -> None:
+        self.inbox.put((_REQUEST, "abort"))
+
+    def reset(self) -> None:
+        self.inbox.put((_REQUEST, "reset"))
+
+    # ----------------------------------------------------------------- supervisor
+    def _supervise(self) -> None:
+        failure: str | None = None
+        try:
+            self._deliver([self._run_start_event()])
+            self._launch()
+            while len(self._exited) < self.scenario.processes:
+                self._step()
+        except Exception as exc:  # a bug or a resource limit: end cleanly, say why
+            failure = f"could not run the parties: {type(exc).__name__}: {exc}"
+            self._interrupt()
+        finally:
+            self._cleanup()
+            outcome = decide_outcome(self.events, self._exited, self._stopped, failure)
+            self._finish(outcome)
+
+    def _step(self) -> None:
+        try:
+            item = self.inbox.get(
+                timeout=self._timers.next_timeout(self.watch.recheck_in(time.monotonic()))
+            )
+        except queue.Empty:
+            item = None
+        batch: list[Event] = []
+        while item is not None:
+            if item[0] == _REQUEST:
+                self._on_request(item[1])
+            else:
+                batch.append(Event.from_wire(item))
+            try:
+                item = self.inbox.get_nowait()
+            except queue.Empty:
+                item = None
+        if batch:
+            self._deliver(batch)
+        for event in batch:
+            if event.kind == "exit" and event.party is not None:
+                self._exited[event.party] = event.get("exitcode")
+            self._handle(self.watch.observe(event))
+        self._handle(self.watch.check_stranded(time.monotonic()))
+        self._timers.run_due()
+
+    def _on_request(self, what: str) -> None:
+        if what == "stop" and not self._stopped:
+            self._stopped = self.watch.stopping = True
+            self._post("stop")
+            self._interrupt()
+        elif what in ("abort", "reset") and not self._stopped:
+            self._post(what, by="user")
+            self._abort_barrier() if what == "abort" else self._reset_barrier()
+
+    def _handle(self, finding: Finding | None) -> None:
+        if finding is None:
+            return
+        self._post(finding.kind, finding.party, message=finding.message)
+        if finding.kind == "stranded" and self.timeout is None:
+            self._timers.after(self.stuck_grace_s, self._app_abort)
+
+    def _app_abort(self) -> None:
+        if len(self._exited) < self.scenario.processes and not self._stopped:
+            self._post("abort", by="app")
+            self._abort_barrier()
+
+    # ----------------------------------------------------------------- events
+    def _emit(self, kind: str, party: int | None, stage: int | None, **data: Any) -> None:
+        """Queue an event from any thread (parties use their sinks; this is for spawn)."""
+        wire: WireEvent = (kind, time.monotonic_ns(), party, os.getpid(), stage, data)
+        self.inbox.put(wire)
+
+    def _run_start_event(self) -> Event:
+        s = self.scenario
+        data = {
+            "scenario": scenario_to_dict(s),
+            "names": [p.name for p in s.party],
+            "parties": s.parties,
+            "processes": s.processes,
+            "stages": s.stages,
+            "speed": self.speed,
+            "seed": self.seed,
+            "start_method": self.start_method,
+            "timeout": self.timeout,
+            "plan": self.plan,
+            "backend": self.backend,
+            "barrier": self._barrier_id(),
+        }
+        return Event("run_start", time.monotonic_ns(), None, os.getpid(), None, data)

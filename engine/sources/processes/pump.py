@@ -1,0 +1,282 @@
+"""The body of a run's pump thread: start the parties, read their events, watch them end.
+
+Why one thread does all of it: it orders a child's last events before its `exit` (the pipe is
+drained before a sentinel is handled), it is the only place that creates processes (so their
+PR_SET_PDEATHSIG, tied to the creating thread, fires only when the app really goes), and timed
+duties (kill grace, fault injection, stuck-barrier handling) need one clock and one loop.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+import os
+import select
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.core.barrier import InstrumentedBarrier
+from engine.core.barrier_ops import OP_DEADLINE_S, barrier_op_main
+from engine.core.events import Event, WireEvent, event_from_wire
+from engine.core.timers import Timers
+from engine.core.wire import read_wires
+from engine.scenario import Scenario
+from engine.sources.processes.party import PartyControls, PartyJob, party_main
+from engine.sources.watch import BarrierWatch, Finding
+
+KILL_GRACE_S = 1.0
+START_LINE_TIMEOUT_S = 120.0  # if a party never boots, the others start anyway
+KILL_IN_WAIT_DELAY_S = 0.15  # let the party get past arrive and into the semaphore wait
+Deliver = Callable[[list[Event]], None]
+FAULT_KINDS = frozenset({"work_start", "arrive"})  # what _schedule_faults reacts to
+PRESENTER_KINDS = frozenset({"hold", "work_start"})  # what _follow_presenter reacts to
+# After a drain that only read events, the pump sleeps this long before polling again, so the
+# next drain takes a batch instead of a few events: each wake-up of the pump (poll, read, log
+# flush, waking the consumer) costs more parent CPU than the events it carries at 8 parties
+# (benchmarks/profiles.py).  1 ms is invisible next to a 16 ms frame; the pipe (enlarged in
+# engine/pipe_frames.py) holds thousands of events, so the parties' writes do not block meanwhile.
+BATCH_WINDOW_S = 0.001
+
+
+@dataclass
+class PumpState:
+    exitcodes: dict[int, int | None] = field(default_factory=dict)
+    stopped: bool = False
+    failure: str | None = None
+
+
+class RunPump:
+    def __init__(
+        self,
+        ctx: Any,
+        step_gate: Any,
+        scenario: Scenario,
+        jobs: list[PartyJob],
+        barrier: InstrumentedBarrier,
+        deliver: Deliver,
+        wake_fd: int,
+        stuck_grace_s: float,
+        timeout: float | None,
+    ) -> None:
+        self.ctx, self.scenario, self.jobs, self.barrier = ctx, scenario, jobs, barrier
+        self.deliver, self.wake_fd = deliver, wake_fd
+        self.stuck_grace_s, self.timeout = stuck_grace_s, timeout
+        self.requests: collections.deque[str] = collections.deque()
+        self.procs: list[Any] = []
+        self.state = PumpState()
+        self.watch = BarrierWatch(barrier.parties, [j.name for j in jobs])
+        self.step_gate = step_gate
+        self._held_stage = 0
+        self._gate_writer: Any = None
+        # a plain (uninstrumented) barrier of all processes: the start line
+        self.start_gate = ctx.Barrier(len(jobs), timeout=START_LINE_TIMEOUT_S)
+        self._presenter_ready = False
+        self._live: dict[Any, tuple[int, Any]] = {}
+        self._ops: dict[Any, Any] = {}
+        self._timers = Timers()
+        self._kill_all_armed = False
+        self._rx = bytearray()  # bytes read from the event pipe, not yet a whole frame
+        self._faulty = any(spec.fault is not None for spec in scenario.party)
+        self._presenting = step_gate is not None or any(job.presenter for job in jobs)
+
+    # ------------------------------------------------------------------ helpers
+    def post(
+        self, kind: str, party: int | None = None, pid: int | None = None, **data: Any
+    ) -> None:
+        self.deliver([Event(kind, time.monotonic_ns(), party, pid or os.getpid(), None, data)])
+
+    def after(self, seconds: float, fn: Callable[[], object]) -> None:
+        self._timers.after(seconds, fn)
+
+    # ------------------------------------------------------------------ lifecycle
+    def start_parties(self, writer: Any) -> None:
+        for job in self.jobs:
+            if self.requests and "stop" in self.requests:
+                break
+            controls = PartyControls(self.step_gate, None, self.start_gate)
+            if job.presenter:
+                gate_reader, self._gate_writer = self.ctx.Pipe(duplex=False)
+                controls = PartyControls(self.step_gate, gate_reader, self.start_gate)
+            proc = self.ctx.Process(
+                target=party_main,
+                args=(job, self.barrier, writer, controls),
+                name=job.name,
+                daemon=True,
+            )
+            proc.start()
+            self.procs.append(proc)
+            self._live[proc.sentinel] = (job.index, proc)
+            self.state.exitcodes[job.index] = None
+            self.deliver(
+                [Event("spawn", time.monotonic_ns(), job.index, proc.pid, None, {"name": job.name})]
+            )
+            self.watch.alive.add(job.index)
+
+    def supervise(self, reader: Any) -> None:
+        """Wait on the event pipe, the wake-up pipe and every process sentinel; react.
+
+        Why one long-lived poll object: `multiprocessing.connection.wait` builds a selector and
+        registers every sentinel on each call — with 8 parties ~40 % of the pump's CPU in a
+        zero-work run, as often as a few times per stage."""
+        poller = select.poll()
+        watched: set[int] = set()
+        reader_fd = reader.fileno()
+        while self._live:
+            wanted = {reader_fd, self.wake_fd, *self._live, *self._ops}
+            if wanted != watched:
+                for fd in watched - wanted:
+                    poller.unregister(fd)
+                for fd in wanted - watched:
+                    poller.register(fd, select.POLLIN)
+                watched = wanted
+            timeout = self._timers.next_timeout(self.watch.recheck_in(time.monotonic()))
+            polled = poller.poll(None if timeout is None else math.ceil(timeout * 1e3))
+            ready = {fd for fd, _ in polled}
+            if self.wake_fd in ready:
+                os.read(self.wake_fd, 4096)
+            self.drain(reader)
+            for sentinel in ready:
+                if sentinel in self._live:
+                    self._on_exit(*self._live.pop(sentinel))
+                elif sentinel in self._ops:
+                    self._ops.pop(sentinel).join()
+            self._handle(self.watch.check_stranded(time.monotonic()))
+            while self.requests:
+                self._on_request(self.requests.popleft())
+            self._timers.run_due()
+            if ready == {reader_fd}:  # only events: let the next ones gather a moment
+                time.sleep(BATCH_WINDOW_S)
+
+    def drain(self, reader: Any) -> None:
+        """Deliver everything the pipe holds right now as ONE batch.
+
+        Why raw reads instead of `while reader.poll(): reader.recv()`: poll() builds a selector
+        per call and recv() makes two read() calls per message, ~30 µs of parent CPU per event
+        (benchmarks/profiles.py) that the parties then miss on a busy machine.  A few large
+        non-blocking reads take the whole backlog; the frames (multiprocessing's own: 4-byte
+        big-endian length, then a pickle) are split in memory, so children still just send.
+        """
+        batch = list(map(event_from_wire, self._read_wires(reader)))
+        if not batch:
+            return
+        self.deliver(batch)
+        for finding in self.watch.observe_batch(batch):
+            self._handle(finding)
+        # only runs that have faults or a presenter/step gate look at every event for them
+        if self._faulty:
+            for event in batch:
+                if event.kind in FAULT_KINDS:
+                    self._schedule_faults(event)
+        if self._presenting:
+            for event in batch:
+                if event.kind in PRESENTER_KINDS:
+                    self._follow_presenter(event)
+
+    def _read_wires(self, reader: Any) -> list[WireEvent]:
+        return read_wires(reader, self._rx)
+
+    def kill_leftovers(self) -> None:
+        """Last resort on the way out: nothing we started may survive the run."""
+        for proc in [*self.procs, *self._ops.values()]:
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+
+    # ------------------------------------------------------------------ events
+    def _on_exit(self, index: int, proc: Any) -> None:
+        proc.join()
+        self.state.exitcodes[index] = proc.exitcode
+        exit_event = Event(
+            "exit", time.monotonic_ns(), index, proc.pid, None, {"exitcode": proc.exitcode}
+        )
+        self.deliver([exit_event])
+        self._handle(self.watch.observe(exit_event))
+
+    def _handle(self, finding: Finding | None) -> None:
+        if finding is None:
+            return
+        self.post(finding.kind, finding.party, message=finding.message)
+        if finding.kind == "wedged":
+            self.after(self.stuck_grace_s, lambda: self._terminate_all("wedged"))
+        elif self.timeout is None:  # stranded and nothing will ever break it: abort
+            self.after(self.stuck_grace_s, lambda: self._start_op("abort", by="app"))
+
+    def _schedule_faults(self, event: Event) -> None:
+        if event.party is None or event.stage is None:
+            return
+        if not 0 <= event.party < len(self.scenario.party):  # e.g. the presenter
+            return
+        spec = self.scenario.party[event.party]
+        if spec.fault is None or spec.fault_stage - 1 != event.stage:
+            return
+        if spec.fault == "kill-in-work" and event.kind == "work_start":
+            delay = 0.4 * float(event.get("planned_s", 0.0))
+        elif spec.fault == "kill-in-wait" and event.kind == "arrive":
+            delay = KILL_IN_WAIT_DELAY_S
+        else:
+            return
+        self.after(delay, lambda: self.kill_party(event.party or 0, "fault"))
+
+    def _follow_presenter(self, event: Event) -> None:
+        if event.kind == "hold" and event.stage is not None:
+            self._held_stage = max(self._held_stage, event.stage)
+        elif event.kind == "work_start" and event.get("workload") == "presenter":
+            self._presenter_ready = True
+
+    def _on_request(self, request: str) -> None:
+        if request == "stop" and not self.state.stopped:
+            self.state.stopped = self.watch.stopping = True
+            self.post("stop")
+            self._terminate_all("stop")
+        elif request in ("abort", "reset"):
+            self._start_op(request, by="user")
+        elif request == "gate" and self._presenter_ready and self._gate_writer is not None:
+            self._presenter_ready = False  # one press opens one stage's gate
+            self._gate_writer.send_bytes(b"g")
+        elif request == "continue" and self.step_gate is not None:
+            self.step_gate.value = max(self.step_gate.value, self._held_stage)
+        elif request.startswith("kill:"):
+            self.kill_party(int(request.removeprefix("kill:")), "user")
+
+    # ------------------------------------------------------------------ actions
+    def kill_party(self, index: int, reason: str) -> bool:
+        for party, proc in self._live.values():
+            if party == index and proc.is_alive():
+                self.post("kill", index, proc.pid, reason=reason, signal="SIGKILL")
+                os.kill(proc.pid, signal.SIGKILL)
+                return True
+        return False
+
+    def _terminate_all(self, reason: str) -> None:
+        for _, proc in self._live.values():
+            proc.terminate()
+        if not self._kill_all_armed:
+            self._kill_all_armed = True
+            self.after(KILL_GRACE_S, self._kill_all)
+
+    def _kill_all(self) -> None:
+        for _, proc in self._live.values():
+            proc.kill()
+
+    def _start_op(self, op: str, by: str) -> None:
+        if not self._live:
+            return
+        self.post(op, by=by)
+        proc = self.ctx.Process(target=barrier_op_main, args=(self.barrier, op), daemon=True)
+        proc.start()
+        self._ops[proc.sentinel] = proc
+        self.after(OP_DEADLINE_S, lambda: self._op_deadline(proc, op))
+
+    def _op_deadline(self, proc: Any, op: str) -> None:
+        if proc.is_alive():
+            proc.kill()
+            self.post(
+                "wedged",
+                message=f"{op}() did not return within {OP_DEADLINE_S:g} s: "
+                "the barrier is wedged (a party died inside wait()).",
+            )
+
+    # ------------------------------------------------------------------ timers

@@ -1,0 +1,256 @@
+"""The trace pump's loop: connections, output pipes, the main process's exit — one selector.
+
+Why one thread and one selector: an output line and a barrier event from the same process
+must come out in the order they happened, and a child's last lines must be out before the
+program's next line (a child says "bye" and waits for our ack, which we send only after
+draining its pipes).  Everything is non-blocking except the short auth handshake.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.connection as mpc
+import multiprocessing.reduction
+import os
+import selectors
+import signal
+import socket
+import subprocess
+import time
+from typing import TYPE_CHECKING, Any
+
+from engine.core.events import Event
+
+if TYPE_CHECKING:
+    from engine.sources.tracer.runner import TraceRunner
+
+READ_SIZE = 65536
+END_GRACE_S = 1.0  # after the main process exits: helpers (forkserver, …) may finish
+STOP_GRACE_S = 1.0  # after SIGTERM on stop: then SIGKILL
+ERROR_GRACE_S = 3.0  # after the program raised: its exit may hang joining stuck children
+POLL_S = 0.1  # only without pidfd (non-Linux): how often to check the main process
+
+
+class ProgramIO:
+    def __init__(
+        self,
+        runner: TraceRunner,
+        server: socket.socket,
+        key: bytes,
+        proc: subprocess.Popen[bytes],
+        wake_fd: int,
+    ) -> None:
+        self.runner, self.server, self.key, self.proc = runner, server, key, proc
+        self.sel = selectors.DefaultSelector()
+        self.pipes: dict[int, list[int]] = {}  # pid -> its open output fds
+        self.main_pid = proc.pid
+        self.deadline: float | None = None  # set when the main process has exited
+        self.stop_kill_at: float | None = None
+        self.error_end_at: float | None = None  # the program raised: end it if it hangs
+        server.setblocking(False)
+        self.sel.register(server, selectors.EVENT_READ, ("accept",))
+        self.sel.register(wake_fd, selectors.EVENT_READ, ("wake",))
+        assert proc.stdout is not None and proc.stderr is not None
+        self._add_pipe(self.main_pid, "stdout", os.dup(proc.stdout.fileno()))
+        self._add_pipe(self.main_pid, "stderr", os.dup(proc.stderr.fileno()))
+        proc.stdout.close()
+        proc.stderr.close()
+        self.pidfd: int | None = None
+        with contextlib.suppress(AttributeError, OSError):
+            self.pidfd = os.pidfd_open(proc.pid)
+            self.sel.register(self.pidfd, selectors.EVENT_READ, ("exit",))
+
+    # ------------------------------------------------------------------ loop
+    def run(self) -> None:
+        while True:
+            now = time.monotonic()
+            if self.deadline is not None and (now >= self.deadline or not self._busy()):
+                break
+            timeout = POLL_S if self.pidfd is None else None
+            for t in (self.deadline, self.stop_kill_at, self.error_end_at):
+                if t is not None:
+                    timeout = max(min(timeout or t - now, t - now), 0.0)
+            for key, _ in self.sel.select(timeout):
+                self._ready(key)
+            self._check_main()
+            self._handle_requests()
+            self._run_timers()
+        self._finish()
+
+    def _run_timers(self) -> None:
+        now = time.monotonic()
+        if self.stop_kill_at is not None and now >= self.stop_kill_at:
+            self.stop_kill_at = None
+            self.runner._kill_group(signal.SIGKILL)
+        if self.error_end_at is not None and now >= self.error_end_at:
+            # Python would now wait forever in join() for children stuck at a barrier;
+            # a visualiser must not: end them, the program's error stays the reported cause.
+            self.error_end_at = None
+            if self.deadline is None and self.runner._kill_group(signal.SIGTERM):
+                self.stop_kill_at = now + STOP_GRACE_S
+
+    def _busy(self) -> bool:
+        """Anything still open besides the server and the wake pipe?"""
+        return len(self.sel.get_map()) > 2 + (self.pidfd is not None)
+
+    def _ready(self, key: selectors.SelectorKey) -> None:
+        if self.sel.get_map().get(key.fd) is not key:
+            return  # closed (and maybe reused) earlier in this round, e.g. by a drain
+        what = key.data[0]
+        if what == "accept":
+            self._accept()
+        elif what == "wake":
+            with contextlib.suppress(BlockingIOError):
+                os.read(key.fd, 4096)
+        elif what == "conn":
+            self._read_conn(key)
+        elif what == "pipe":
+            self._read_pipe(key.fd, key.data[1], key.data[2])
+
+    def _check_main(self) -> None:
+        if self.deadline is not None or self.proc.poll() is None:
+            return
+        self.runner.program_exit = self.proc.returncode
+        self._deliver(self.runner.collector.gone(self.main_pid, self.proc.returncode))
+        self.deadline = time.monotonic() + END_GRACE_S
+        if self.pidfd is not None:
+            self.sel.unregister(self.pidfd)
+            os.close(self.pidfd)
+            self.pidfd = None
+
+    def _handle_requests(self) -> None:
+        runner = self.runner
+        while runner.requests:
+            what = runner.requests.popleft()
+            if what == "stop" and not runner._stopped:
+                runner._stopped = True
+                runner._post("stop")
+                runner._kill_group(signal.SIGTERM)
+                self.stop_kill_at = time.monotonic() + STOP_GRACE_S
+            elif what.startswith("kill:"):
+                self._kill_lane(int(what.removeprefix("kill:")))
+
+    def _kill_lane(self, party: int) -> None:
+        pids = self.runner.collector.lane_pids
+        if 0 <= party < len(pids):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pids[party], signal.SIGKILL)
+                self.runner._post("kill", party, reason="user", signal="SIGKILL", pid=pids[party])
+
+    # ------------------------------------------------------------------ connections
+    def _accept(self) -> None:
+        try:
+            sock, _ = self.server.accept()
+        except (BlockingIOError, InterruptedError):
+            return
+        sock.setblocking(True)
+        conn = mpc.Connection(sock.detach())
+        try:
+            mpc.deliver_challenge(conn, self.key)
+            mpc.answer_challenge(conn, self.key)
+        except (OSError, EOFError, multiprocessing.AuthenticationError):
+            conn.close()
+            return
+        self.sel.register(conn, selectors.EVENT_READ, ("conn", None, conn))
+
+    def _read_conn(self, key: selectors.SelectorKey) -> None:
+        _, pid, conn = key.data
+        try:
+            while conn.poll():
+                message: tuple[Any, ...] = conn.recv()
+                if message[0] == "hello":
+                    pid = self._hello(conn, message)
+                    self.sel.modify(conn, selectors.EVENT_READ, ("conn", pid, conn))
+                elif pid is not None:
+                    if message[0] == "bye":
+                        self._drain_pid(pid)
+                    self._deliver(self.runner.collector.message(pid, message))
+                    if message[0] == "bye":
+                        conn.send(("ack",))
+                    elif message[0] == "error":
+                        self.error_end_at = time.monotonic() + ERROR_GRACE_S
+        except (EOFError, OSError):
+            self.sel.unregister(conn)
+            conn.close()
+            if pid is not None and pid != self.main_pid:
+                self._drain_pid(pid)
+                self._deliver(self.runner.collector.gone(pid, None))
+
+    def _hello(self, conn: Any, message: tuple[Any, ...]) -> int:
+        info, events = self.runner.collector.hello(message)
+        self._deliver(events)
+        count = int(message[-1])
+        if count:
+            with socket.fromfd(conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                fds = multiprocessing.reduction.recvfds(sock, count)
+            for stream, fd in zip(("stdout", "stderr"), fds, strict=False):
+                self._add_pipe(info.pid, stream, fd)
+        return info.pid
+
+    # ------------------------------------------------------------------ output
+    def _add_pipe(self, pid: int, stream: str, fd: int) -> None:
+        os.set_blocking(fd, False)
+        self.pipes.setdefault(pid, []).append(fd)
+        self.sel.register(fd, selectors.EVENT_READ, ("pipe", pid, stream))
+
+    def _read_pipe(self, fd: int, pid: int, stream: str) -> str:
+        """Read what is there: "data", "empty" (would block) or "eof" (the fd is then closed)."""
+        collector = self.runner.collector
+        try:
+            data = os.read(fd, READ_SIZE)
+        except BlockingIOError:
+            return "empty"
+        except OSError:
+            data = b""
+        if not data:
+            self.sel.unregister(fd)
+            os.close(fd)
+            self.pipes[pid].remove(fd)
+            self._deliver(collector.flush_output(pid, stream, time.monotonic_ns()))
+            return "eof"
+        self._echo(stream, data)
+        self._deliver(collector.output(pid, stream, data, time.monotonic_ns()))
+        return "data"
+
+    def _echo(self, stream: str, data: bytes) -> None:
+        out = self.runner._echo.get(stream)
+        if out is None:
+            return
+        try:
+            out.write(data)
+            out.flush()
+        except (OSError, ValueError):  # e.g. `| head` closed our stdout: stop echoing
+            self.runner._echo.pop(stream, None)
+
+    def _drain_pid(self, pid: int) -> None:
+        """Read everything `pid` has written so far (its pipes never block us)."""
+        for fd in list(self.pipes.get(pid, [])):
+            key = self.sel.get_map().get(fd)
+            if key is not None:
+                while self._read_pipe(fd, pid, key.data[2]) == "data":
+                    pass
+
+    def _finish(self) -> None:
+        """End of the loop: nothing may survive; read the last bytes; close the lanes."""
+        self.runner._kill_group(signal.SIGKILL)
+        for pid in list(self.pipes):
+            self._drain_pid(pid)
+        collector = self.runner.collector
+        for pid in list(collector.lane_pids):
+            self._deliver(collector.gone(pid, None))
+
+    def _deliver(self, events: list[Event]) -> None:
+        if events:
+            self.runner._deliver(events)
+
+    def close(self) -> None:
+        for key in list(self.sel.get_map().values()):
+            if key.data[0] == "conn":
+                key.data[2].close()
+            elif key.data[0] == "pipe":
+                os.close(key.fd)
+        self.sel.close()
+        if self.pidfd is not None:
+            os.close(self.pidfd)
+        self.server.close()

@@ -1,0 +1,174 @@
+"""`TraceRunner`: an unmodified program as an event source with the Runner interface.
+
+One pump thread does all the IO (so events and output lines keep their order): it accepts the
+traced processes' connections on a private unix socket, reads their messages and their
+stdout/stderr pipes, echoes every byte unchanged to our own stdout/stderr, and turns the rest
+into events (engine.sources.tracer.collector).  The program runs in its own session, so nothing it
+starts can outlive the trace: after the main process exits, stragglers get a short grace and
+then SIGKILL for the whole process group; `stop()` sends SIGTERM first.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from engine.core.events import Event
+from engine.sources.base import EventSource
+from engine.sources.tracer.child import ENV_ADDRESS, ENV_KEY
+from engine.sources.tracer.collector import TraceCollector
+from engine.sources.tracer.io import ProgramIO
+from engine.sources.tracer.outcome import decide_trace_outcome
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class TraceRunner(EventSource):
+    """Trace `python SCRIPT ARGS…`.  Lanes appear as processes first wait on a barrier."""
+
+    capabilities = frozenset({"kill"})
+
+    def __init__(
+        self,
+        script: str | os.PathLike[str],
+        args: Sequence[str] = (),
+        *,
+        events_path: str | os.PathLike[str] | None = None,
+        echo: bool = True,
+        stdout: BinaryIO | None = None,
+        stderr: BinaryIO | None = None,
+        python: str = sys.executable,
+    ) -> None:
+        path = Path(script)
+        if not path.is_file():
+            raise FileNotFoundError(f"no such program: {script}")
+        super().__init__(events_path)
+        self.script = str(path.resolve())
+        self.args = list(args)
+        self.python = python
+        self.collector = TraceCollector()
+        streams = {"stdout": stdout or sys.stdout.buffer, "stderr": stderr or sys.stderr.buffer}
+        self._echo: dict[str, BinaryIO] = streams if echo else {}
+        self.program_exit: int | None = None
+        self.requests: collections.deque[str] = collections.deque()
+        self._wake_r, self._wake_w = -1, -1
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._stopped = False
+
+    # ----------------------------------------------------------------- caller side
+    @property
+    def pids(self) -> list[int]:
+        return list(self.collector.lane_pids)
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.collector.names)
+
+    def start(self) -> None:
+        self._start_thread(self._pump_main, "trace-pump")
+
+    def stop(self) -> None:
+        self._request("stop")
+
+    def kill_party(self, index: int) -> None:
+        """SIGKILL the process behind lane `index`."""
+        self._request(f"kill:{index}")
+
+    def _request(self, what: str) -> None:
+        self.requests.append(what)
+        if self._wake_w >= 0:
+            with contextlib.suppress(OSError):
+                os.write(self._wake_w, b"x")
+
+    # ----------------------------------------------------------------- pump
+    def _pump_main(self) -> None:
+        failure: str | None = None
+        workdir = tempfile.mkdtemp(prefix="barrier-viz-trace-")
+        self._wake_r, self._wake_w = os.pipe()
+        io: ProgramIO | None = None
+        try:
+            address = os.path.join(workdir, "events.sock")
+            key = secrets.token_bytes(16)
+            server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            server.bind(address)
+            server.listen(64)
+            self._deliver([self._run_start_event()])
+            self._proc = self._launch(address, key)
+            io = ProgramIO(self, server, key, self._proc, self._wake_r)
+            io.run()
+        except Exception as exc:  # e.g. the interpreter could not start: end cleanly
+            failure = f"could not trace the program: {type(exc).__name__}: {exc}"
+        finally:
+            if io is not None:
+                io.close()
+            self._kill_group(signal.SIGKILL)
+            if self._proc is not None and self._proc.poll() is None:
+                self._proc.wait()
+            os.close(self._wake_r)
+            os.close(self._wake_w)
+            self._wake_w = -1
+            shutil.rmtree(workdir, ignore_errors=True)
+            self._end(failure)
+
+    def _launch(self, address: str, key: bytes) -> subprocess.Popen[bytes]:
+        env = dict(os.environ)
+        env[ENV_ADDRESS] = address
+        env[ENV_KEY] = key.hex()
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        command = [self.python, "-m", "engine.sources.tracer.bootstrap", self.script, *self.args]
+        return subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
+
+    def _kill_group(self, sig: signal.Signals) -> bool:
+        """Signal everything the program started; False once nothing is left."""
+        if self._proc is None:
+            return False
+        try:
+            os.killpg(self._proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+
+    def _run_start_event(self) -> Event:
+        name = os.path.basename(self.script)
+        data: dict[str, Any] = {
+            "scenario": {"name": f"trace {name}", "description": " ".join([name, *self.args])},
+            "names": [],
+            "parties": 0,
+            "processes": 0,
+            "stages": 0,
+            "speed": 1.0,
+            "seed": None,
+            "start_method": None,
+            "timeout": None,
+            "plan": [],
+            "backend": "trace",
+            "barrier": None,
+            "trace": {"script": self.script, "args": self.args, "cwd": os.getcwd()},
+        }
+        return Event("run_start", time.monotonic_ns(), None, os.getpid(), None, data)
+
+    def _end(self, failure: str | None) -> None:
+        c = self.collector
+        error = c.error[0] if c.error else None
+        outcome = decide_trace_outcome(
+            self.events, c.names, c.exitcodes, self.program_exit, error, self._stopped, failure
+        )
+        self._finish(outcome)

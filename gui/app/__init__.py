@@ -1,0 +1,1 @@
+"""Starting the GUI: display checks, the QApplication, the command-line options of the GUI."""

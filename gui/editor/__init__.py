@@ -1,0 +1,1 @@
+"""The scenario editor: form, party table, bindings to the Scenario model."""

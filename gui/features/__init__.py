@@ -1,0 +1,1 @@
+"""Features the window lays out: presentation mode, replay, exports, recording, code view."""

@@ -1,0 +1,132 @@
+"""How a failure shows on the lanes beyond the banner: the gate counter, a lock on a wedged
+gate, clearer row labels, and the lane context menu that kills a party.
+
+Why these live together: each reads the same `FailureWatch` (what went wrong so far) and maps
+it onto the lanes' geometry, while `lane_overlay`/`lane_painter` keep painting the healthy run.
+A wedged barrier looks exactly like a waiting one (parties frozen at the gate), so without the
+lock and the word "stuck" an audience cannot tell "waiting for the last party" from "waiting
+forever"; likewise a stranded barrier needs its counter to say that nobody is left to come.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QAction, QColor, QPainter
+from PySide6.QtWidgets import QMenu, QWidget
+
+from engine.model.view_model import LaneState, RunViewModel
+from gui.lanes.alert import paint_lock
+from gui.lanes.failure_text import FailureWatch
+from gui.lanes.layout import LaneGeometry, sized_font
+from gui.style.palette import BROKEN_COLOUR, DIED_COLOUR
+
+ENDED_BY_APP = "ended by the app: the barrier was wedged"
+ALIVE = (LaneState.STARTING, LaneState.WORKING, LaneState.WAITING, LaneState.RELEASED)
+
+
+def counter_note(model: RunViewModel, watch: FailureWatch) -> tuple[str, str] | None:
+    """What the gate counter should say instead of "N of P at the barrier", if anything."""
+    parties = model.parties or len(model.lanes)
+    if watch.wedged and model.n_waiting:
+        return f"wedged: {model.n_waiting} of {parties} stuck", BROKEN_COLOUR
+    if watch.wedged:
+        return "barrier wedged", BROKEN_COLOUR
+    if watch.stranded(model):
+        return f"{model.n_waiting} of {parties} here — nobody left to come", BROKEN_COLOUR
+    if model.status == "broken" or any(lane.state == LaneState.BROKEN for lane in model.lanes):
+        return "✖ barrier broken", BROKEN_COLOUR
+    if model.status == "died":
+        return "☠ a party died", DIED_COLOUR
+    return None
+
+
+def alert_hint(model: RunViewModel, watch: FailureWatch) -> str:
+    """The banner's right-hand hint: how to recover, or what happens next."""
+    if model.status not in ("running", "stopping"):
+        return "press Run (Ctrl+R) to run again"
+    if watch.wedged:
+        return "the app is ending the stuck parties…"
+    if watch.stranded(model):
+        return "Abort (A) ends the wait now"
+    return ""
+
+
+def row_words(model: RunViewModel, watch: FailureWatch) -> tuple[str, dict[int, str]]:
+    """The word for waiting time ("stuck" on a wedged barrier) and per-lane detail overrides."""
+    if not watch.wedged:
+        return "waiting", {}
+    details = {
+        lane.index: ENDED_BY_APP
+        for lane in model.lanes
+        if lane.state == LaneState.DIED
+        and lane.index != watch.wedged_party
+        and "killed by" in lane.detail
+    }
+    return "stuck", details
+
+
+def paint_failure_marks(
+    p: QPainter, g: LaneGeometry, model: RunViewModel, watch: FailureWatch
+) -> None:
+    """A lock on a wedged gate, and the gate's caption saying what happened to it."""
+    caption = ""
+    if watch.wedged:
+        caption = "barrier wedged"
+        size = max(26.0, 34 * g.scale)
+        centre = QPointF(g.gate_x, g.lanes_top - 4 * g.scale)  # on the gate's top end
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(BROKEN_COLOUR))
+        p.drawRoundedRect(
+            QRectF(centre.x() - size / 2, centre.y() - size / 2, size, size),
+            size * 0.22,
+            size * 0.22,
+        )
+        paint_lock(p, centre, size * 0.62, QColor("white"))
+    elif model.status == "broken" or any(lane.state == LaneState.BROKEN for lane in model.lanes):
+        caption = "barrier broken"
+    if not caption:
+        return
+    font = sized_font(g.small_font, g.small_font.pixelSize(), bold=True)
+    h = font.pixelSize() * 1.6
+    rect = QRectF(g.gate_x - 120 * g.scale, g.lanes_bottom + 8 * g.scale, 240 * g.scale, h)
+    p.fillRect(rect, g.style.colours.q("background"))  # over the plain "barrier" caption
+    p.setFont(font)
+    p.setPen(QColor(BROKEN_COLOUR).lighter(130) if g.style.colours.dark else QColor("#A84A00"))
+    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, caption)
+
+
+def lane_at(g: LaneGeometry | None, y: float, lanes: int) -> int | None:
+    """The lane index under a y position, from the layout of the last paint."""
+    if g is None or g.row_h <= 0 or not g.lanes_top <= y < g.lanes_bottom:
+        return None
+    index = int((y - g.lanes_top) // g.row_h)
+    return index if 0 <= index < min(lanes, g.rows) else None
+
+
+def kill_menu(
+    parent: QWidget,
+    model: RunViewModel,
+    index: int,
+    can_kill: bool,
+    on_kill: Callable[[int], object],
+) -> QMenu:
+    """The lane's context menu: "Kill Navigation (SIGKILL pid 1234)", enabled while the
+    party's process is alive and the source can kill."""
+    lane = model.lanes[index]
+    alive = lane.pid is not None and lane.state in ALIVE and model.status == "running"
+    label = f"Kill {lane.name} (SIGKILL pid {lane.pid})" if lane.pid else f"Kill {lane.name}"
+    menu = QMenu(parent)
+    menu.setObjectName("lane_menu")
+    action = QAction(label, menu)
+    action.setObjectName("kill_party")
+    action.setEnabled(can_kill and alive)
+    action.setToolTip(
+        "Send SIGKILL to this party's process, as a crash would: killed while working, the "
+        "others are stranded at the barrier; killed inside wait(), the barrier wedges."
+    )
+    action.triggered.connect(lambda _checked=False: on_kill(index))
+    menu.addAction(action)
+    menu.setToolTipsVisible(True)
+    return menu

@@ -1,0 +1,206 @@
+"""Paint what spans all rows: the stage header, the barrier gate with its counter, the banner.
+
+The gate is the one vertical line every bar runs toward; the counter above it ("2 of 3 at the
+barrier") is the barrier's own state, and the banner announces the barrier action with who ran
+it — the last party to arrive, which is how `threading`/`multiprocessing` Barrier works.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+
+from engine.model.view_model import Marker, RunViewModel
+from gui.lanes.layout import LaneGeometry, sized_font
+from gui.lanes.painter import TEXT
+from gui.style.palette import ACTION_COLOUR, GATE_COLOUR, RELEASE_COLOUR, WAIT_COLOUR, renderable
+
+BANNER_HOLD_NS = 2_500_000_000
+BANNER_FADE_NS = 600_000_000
+GATE_FLASH_NS = 700_000_000
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+CENTRE = Qt.AlignmentFlag.AlignCenter
+
+
+def with_alpha(colour: str | QColor, alpha: float) -> QColor:
+    out = QColor(colour)
+    out.setAlphaF(max(0.0, min(1.0, alpha)))
+    return out
+
+
+def banner_strength(marker: Marker | None, now_ns: int) -> float:
+    """1 while the banner is fresh, fading to 0 after ~2.5 s."""
+    if marker is None:
+        return 0.0
+    age = now_ns - marker.t_ns
+    if age < 0 or age >= BANNER_HOLD_NS + BANNER_FADE_NS:
+        return 0.0
+    fade_in = min(age / 120_000_000, 1.0)
+    fade_out = 1.0 - max(age - BANNER_HOLD_NS, 0) / BANNER_FADE_NS
+    return min(fade_in, fade_out)
+
+
+def last_release_ns(model: RunViewModel) -> int | None:
+    for marker in reversed(model.markers):
+        if marker.kind == "release":
+            return marker.t_ns
+    return None
+
+
+def barrier_counts(model: RunViewModel) -> str | None:
+    """A traced program with several barriers: each one's count ("#0: 2 of 2 · #1: 0 of 3")."""
+    if len(model.barriers) < 2:
+        return None
+    return " · ".join(
+        f"#{b}: {model.waiting_at(b)} of {parties}" for b, parties in sorted(model.barriers.items())
+    )
+
+
+def header_label(model: RunViewModel) -> str:
+    """ "Stage 2 of 3"; a traced program has no planned stages: how many times gates opened."""
+    if model.stages == 0:  # only a traced program has no planned stages
+        trips = sum(1 for m in model.markers if m.kind == "release")
+        return f"Trace · {trips} release{'s' * (trips != 1)}"
+    stages = max(model.stages, 1)
+    return f"Stage {min(model.current_stage + 1, stages)} of {stages}"
+
+
+def paint_header(
+    p: QPainter,
+    g: LaneGeometry,
+    model: RunViewModel,
+    note: tuple[str, str] | None = None,
+    counts: str | None = None,
+) -> None:
+    stages = max(model.stages, 1)
+    stage = min(model.current_stage + 1, stages)
+    rect = QRectF(g.margin, g.header_y, g.gate_x - g.margin, g.header_h)
+    p.setFont(g.header_font)
+    p.setPen(g.style.colours.q("text"))
+    label = header_label(model)
+    p.drawText(rect, LEFT, label)
+    width = QFontMetricsF(g.header_font).horizontalAdvance(label)
+    dot = g.header_font.pixelSize() * 0.42
+    x = g.margin + width + dot * 2
+    cy = rect.center().y()
+    for i in range(min(stages, 24) if stages > 1 else 0):
+        done = i < stage - 1 or (i == stage - 1 and model.status == "passed")
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(
+            QColor(RELEASE_COLOUR)
+            if done
+            else QColor(GATE_COLOUR)
+            if i == stage - 1
+            else g.style.colours.q("chip_idle")
+        )
+        p.drawEllipse(QRectF(x, cy - dot / 2, dot, dot))
+        x += dot * 1.8
+    paint_counter(p, g, model, cy, note, counts)
+
+
+def paint_counter(
+    p: QPainter,
+    g: LaneGeometry,
+    model: RunViewModel,
+    cy: float,
+    note: tuple[str, str] | None = None,
+    counts: str | None = None,
+) -> None:
+    """The barrier's own state; `note` = (text, colour) replaces it after a failure
+    ("3 of 4 here — nobody left to come", "✖ barrier broken"; see gui/lane_failure.py);
+    `counts` replaces the text for several barriers (see barrier_counts)."""
+    parties = model.parties or len(model.lanes)
+    waiting = model.n_waiting
+    text = counts or f"{waiting} of {parties} at the barrier"
+    if note is not None:
+        text, tone = note
+        waiting = 1  # a coloured pill, with text_on() contrast below
+    font = g.header_font
+    w = QFontMetricsF(font).horizontalAdvance(text) + font.pixelSize() * 1.6
+    h = font.pixelSize() * 1.9
+    x = min(g.gate_x - w / 2, g.width - g.margin - w)
+    rect = QRectF(x, cy - h / 2, w, h)
+    colour = QColor(WAIT_COLOUR) if waiting else g.style.colours.q("track")
+    if note is not None:
+        colour = QColor(tone)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(colour)
+    p.drawRoundedRect(rect, h / 2, h / 2)
+    p.setFont(font)
+    p.setPen(TEXT if waiting else g.style.colours.q("text"))
+    p.drawText(rect, CENTRE, text)
+
+
+def paint_gate(p: QPainter, g: LaneGeometry, model: RunViewModel, now_ns: int) -> None:
+    top = g.lanes_top - 12 * g.scale
+    bottom = g.lanes_bottom + 8 * g.scale
+    width = max(4.0, 7 * g.scale)
+    released = last_release_ns(model)
+    flash = 0.0
+    if released is not None and 0 <= now_ns - released < GATE_FLASH_NS:
+        flash = 1 - (now_ns - released) / GATE_FLASH_NS
+        glow = width * 5
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(with_alpha(RELEASE_COLOUR, 0.30 * flash))
+        p.drawRoundedRect(QRectF(g.gate_x - glow / 2, top, glow, bottom - top), glow / 2, glow / 2)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(RELEASE_COLOUR) if flash > 0.5 else QColor(GATE_COLOUR))
+    p.drawRoundedRect(QRectF(g.gate_x - width / 2, top, width, bottom - top), width / 2, width / 2)
+    caption = sized_font(g.small_font, g.small_font.pixelSize(), bold=True)
+    p.setFont(caption)
+    p.setPen(QColor(GATE_COLOUR))
+    h = caption.pixelSize() * 1.6
+    p.drawText(QRectF(g.gate_x - 100, bottom, 200, h), CENTRE, "barrier")
+
+
+def paint_banner(p: QPainter, g: LaneGeometry, model: RunViewModel, now_ns: int) -> None:
+    marker = model.action_banner
+    strength = banner_strength(marker, now_ns)
+    rect = QRectF(g.margin, g.banner_y, g.width - 2 * g.margin, g.banner_h)
+    radius = 14 * g.scale
+    if marker is None or strength <= 0:
+        paint_banner_placeholder(p, g, rect, radius)
+        return
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(with_alpha(ACTION_COLOUR, 0.16 * strength))
+    p.drawRoundedRect(rect, radius, radius)
+    p.setBrush(with_alpha(ACTION_COLOUR, strength))
+    accent = 9 * g.scale
+    p.drawRoundedRect(QRectF(rect.left(), rect.top(), accent * 2, rect.height()), radius, radius)
+    message = renderable(marker.text, g.banner_font) or "The barrier action ran."
+    who = (
+        model.lanes[marker.party].name
+        if marker.party is not None and marker.party < len(model.lanes)
+        else "a party"
+    )
+    sub = f"barrier action, run by {who}, the last to arrive"
+    inner = rect.adjusted(accent * 2 + 18 * g.scale, 0, -18 * g.scale, 0)
+    p.setFont(g.banner_font)
+    p.setPen(with_alpha(g.style.colours.text, strength))
+    if g.compact:
+        metrics = QFontMetricsF(g.banner_font)
+        p.drawText(inner, LEFT, message)
+        inner.setLeft(inner.left() + metrics.horizontalAdvance(message) + 24 * g.scale)
+        p.setFont(g.small_font)
+        p.setPen(with_alpha(g.style.colours.muted, strength))
+        p.drawText(inner, LEFT, sub)
+        return
+    top_half = QRectF(
+        inner.left(), inner.top() + inner.height() * 0.08, inner.width(), inner.height() * 0.55
+    )
+    p.drawText(top_half, LEFT, message)
+    p.setFont(g.small_font)
+    p.setPen(with_alpha(g.style.colours.muted, strength))
+    bottom_half = QRectF(inner.left(), top_half.bottom(), inner.width(), inner.height() * 0.32)
+    p.drawText(bottom_half, LEFT, sub)
+
+
+def paint_banner_placeholder(p: QPainter, g: LaneGeometry, rect: QRectF, radius: float) -> None:
+    """A faint slot that tells where (and when) the barrier action will show."""
+    pen = QPen(g.style.colours.q("outline"), max(1.0, 1.5 * g.scale), Qt.PenStyle.DashLine)
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRoundedRect(rect.adjusted(1, 1, -1, -1), radius, radius)
+    p.setFont(g.small_font)
+    p.setPen(g.style.colours.q("hint"))
+    p.drawText(rect, CENTRE, "the barrier action runs here, in the last party to arrive")

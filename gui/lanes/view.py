@@ -1,0 +1,155 @@
+"""The live lanes: one custom-painted row per party, all running toward one barrier gate.
+
+Why one QPainter widget and not a QProgressBar per party: 256 parties at 60 fps would mean 256
+widgets re-laid-out and repainted every frame.  Here a frame is one `update()`; the paint reads
+the model once, with geometry and fonts cached until the size or the party list changes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QContextMenuEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
+
+from engine.model.view_model import RunViewModel
+from gui.lanes.alert import AlertBanner
+from gui.lanes.failure import (
+    alert_hint,
+    counter_note,
+    kill_menu,
+    lane_at,
+    paint_failure_marks,
+    row_words,
+)
+from gui.lanes.failure_text import FailureWatch
+from gui.lanes.layout import LaneGeometry, compute_geometry, sized_font
+from gui.lanes.overlay import barrier_counts, paint_banner, paint_gate, paint_header
+from gui.lanes.painter import RowPainter
+from gui.lanes.prompts import paint_prompts
+from gui.lanes.style import DEFAULT_STYLE, LaneStyle
+
+BACKGROUND = QColor("#FFFFFF")
+EMPTY_HINT = "Choose a scenario on the left, then press Run (Ctrl+R)."
+
+
+class LanesView(QWidget):
+    """Paints the model's lanes; `update_from` is called once per frame by the controller."""
+
+    gate_clicked = Signal()  # a press on the gate line: the presenter opens the gate
+    kill_requested = Signal(int)  # the lane context menu's "Kill …" (a party index)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lanes_view")
+        self.setMinimumSize(480, 260)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._model: RunViewModel | None = None
+        self._now_ns = 0
+        self._key: tuple[object, ...] | None = None
+        self._geometry: LaneGeometry | None = None
+        self._rows: RowPainter | None = None
+        self.paints = 0
+        self.style_ = DEFAULT_STYLE
+        self.failures = FailureWatch()  # what went wrong in this run (banner, counter, lock)
+        self._alert_banner = AlertBanner()
+        self.can_kill = False  # set by the window: the active source supports kill_party
+
+    def set_style(self, style: LaneStyle) -> None:
+        """Theme and presentation scaling (one re-layout, then cached like the size)."""
+        self.style_ = style
+        self.update()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        g = self._geometry
+        pos = event.position()
+        if (
+            g is not None
+            and event.button() == Qt.MouseButton.LeftButton
+            and abs(pos.x() - g.gate_x) <= max(16.0, g.bar_h * 0.6)
+            and g.lanes_top - 30 * g.scale <= pos.y() <= g.lanes_bottom + 30 * g.scale
+        ):
+            self.gate_clicked.emit()
+            return
+        super().mousePressEvent(event)
+
+    @property
+    def geometry_info(self) -> LaneGeometry | None:
+        """The layout of the last paint (tests read row sizes and fonts from it)."""
+        return self._geometry
+
+    def update_from(self, model: RunViewModel, now_ns: int) -> None:
+        self._model = model
+        self._now_ns = now_ns
+        self.failures.update(model)
+        self.update()
+
+    def _layout(self, model: RunViewModel) -> tuple[LaneGeometry, RowPainter]:
+        names = [lane.name for lane in model.lanes]
+        key = (
+            self.width(), self.height(), tuple(names), model.parties, self.font().key(),
+            self.style_, self.failures.alert is not None, len(model.barriers) > 1,
+        )  # fmt: skip
+        if key != self._key or self._geometry is None or self._rows is None:
+            parties = max(model.parties, len(names))
+            self._geometry = compute_geometry(
+                self.width(), self.height(), names, self.font(), parties, self.style_,
+                alert=self.failures.alert is not None, several_barriers=len(model.barriers) > 1,
+            )  # fmt: skip
+            self._rows = RowPainter(self._geometry)
+            self._key = key
+        return self._geometry, self._rows
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.paints += 1
+        p = QPainter(self)
+        try:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            p.fillRect(self.rect(), self.style_.colours.q("background"))
+            model = self._model
+            if model is None or not model.lanes:
+                self._paint_empty(p)
+                return
+            geometry, rows = self._layout(model)
+            failures, alert = self.failures, self.failures.alert
+            note = counter_note(model, failures)
+            paint_header(p, geometry, model, note, None if note else barrier_counts(model))
+            if alert is not None:
+                self._alert_banner.paint(p, geometry, alert, alert_hint(model, failures))
+            else:
+                paint_banner(p, geometry, model, self._now_ns)
+            rows.waiting_word, rows.details = row_words(model, failures)
+            rows.ended_ns = failures.ended_ns
+            rows.paint(p, model, self._now_ns)
+            paint_gate(p, geometry, model, self._now_ns)
+            paint_failure_marks(p, geometry, model, failures)
+            paint_prompts(p, geometry, model, self._now_ns)
+        finally:
+            p.end()
+
+    def lane_at(self, y: float) -> int | None:
+        """The lane index painted at height `y` (widget coordinates), or None."""
+        model = self._model
+        return lane_at(self._geometry, y, len(model.lanes)) if model is not None else None
+
+    def context_menu_at(self, y: float) -> QMenu | None:
+        """The menu a right-click at height `y` opens ("Kill Navigation (SIGKILL pid …)")."""
+        index = self.lane_at(y)
+        if index is None or self._model is None:
+            return None
+        return kill_menu(self, self._model, index, self.can_kill, self.kill_requested.emit)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu_at(event.pos().y())
+        if menu is None:
+            super().contextMenuEvent(event)
+            return
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def _paint_empty(self, p: QPainter) -> None:
+        font = sized_font(self.font(), max(16, min(self.width() / 60, 26)))
+        p.setFont(font)
+        p.setPen(self.style_.colours.q("muted"))
+        p.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, EMPTY_HINT)

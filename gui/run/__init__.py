@@ -1,0 +1,1 @@
+"""The run controller: the frame clock that drains a source into the view model."""

@@ -1,0 +1,1 @@
+"""Colours, fonts and themes shared by every view."""

@@ -1,0 +1,1 @@
+"""The timeline: a pyqtgraph plot of work and wait spans, releases and actions."""

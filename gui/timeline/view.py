@@ -1,0 +1,296 @@
+"""The timeline: one row per party, work and wait as bars, a line at every release.
+
+Why it is built this way: a crowd run has 256 parties × many stages, and the view is repainted
+60 times a second while it follows the present.  So closed spans are drawn by ONE item
+(gui/timeline_items.py) rebuilt only when spans were added; the few still-growing spans are a
+second, small item redrawn per frame.  Releases are one batched curve, actions one scatter,
+failures one more scatter (gui/timeline_marks.py).  Hover look-ups are rate-limited through a
+SignalProxy.  Axes and legend: gui/timeline_axes.py; image export: gui/timeline_export.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QCursor, QFontMetrics
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from engine.model.view_model import RunViewModel
+from gui.style.palette import ACTION_COLOUR, RELEASE_COLOUR, WAIT_COLOUR, WORK_COLOUR, renderable
+from gui.timeline.axes import TICK_PT, PartyAxis, ReleaseAxis, legend_html, tick_font
+from gui.timeline.export import export_image
+from gui.timeline.items import KIND_WORDS, SpanBars, action_label
+from gui.timeline.marks import EndMarks
+
+FOLLOW_WINDOW_S = 30.0  # longer runs scroll: the last 30 s stay in view
+MIN_VIEW_S = 1.0
+# While following, the view range is re-set at most this often (the now-line moves every
+# frame): ViewBox.setRange re-lays out both axes and fans out to a dozen slots, ~6 ms a call.
+FOLLOW_STEP_S = 0.1
+ACTION_LABEL_LIMIT = 12  # more actions than this: stars only (tooltips still tell)
+LIVE = ("running", "stopping")
+
+
+class TimelineView(pg.PlotWidget):  # type: ignore[misc]
+    """Live Gantt chart of a run; follows the present while running, free to explore after."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.party_axis, self.release_axis = PartyAxis(), ReleaseAxis()
+        super().__init__(
+            parent, background="w", axisItems={"left": self.party_axis, "top": self.release_axis}
+        )
+        plot = self.getPlotItem()
+        self.vb: pg.ViewBox = plot.getViewBox()
+        plot.invertY(True)
+        plot.hideButtons()
+        plot.showAxis("top")
+        plot.setMenuEnabled(enableMenu=False, enableViewBoxMenu=True)
+        self.vb.disableAutoRange()
+        self.vb.setDefaultPadding(0.0)
+        for name in ("left", "bottom", "top"):
+            axis = plot.getAxis(name)
+            axis.setPen(pg.mkPen("#444444"))
+            axis.setTextPen(pg.mkPen("#222222"))
+            axis.setTickFont(tick_font(TICK_PT))
+            axis.enableAutoSIPrefix(False)  # seconds stay seconds; spares a label re-layout
+        self.release_axis.setTextPen(pg.mkPen(RELEASE_COLOUR))
+        self.release_axis.setStyle(tickLength=-6)
+        plot.setLabel("bottom", "seconds", **{"font-size": f"{TICK_PT}pt", "color": "#222"})
+        self.bars = SpanBars((WORK_COLOUR, WAIT_COLOUR))
+        self.open_bars = SpanBars((WORK_COLOUR, WAIT_COLOUR), capacity=16)  # still growing
+        self.releases = pg.PlotCurveItem(pen=pg.mkPen(RELEASE_COLOUR, width=2.5), connect="pairs")
+        self.actions = pg.ScatterPlotItem(
+            symbol="star", size=18, pen=pg.mkPen("w", width=1), brush=pg.mkBrush(ACTION_COLOUR)
+        )
+        self.ends = pg.ScatterPlotItem(size=20, pxMode=True)  # ✖ broke, ☠ process ended
+        self.end_marks = EndMarks(self.ends)
+        self.now_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888888", width=1, dash=[4, 4]))
+        for item in (self.bars, self.open_bars, self.releases, self.now_line):
+            plot.addItem(item)
+        for item in (self.actions, self.ends):
+            plot.addItem(item)
+            item.setZValue(10)
+        self.setMouseTracking(True)
+        self._hover = pg.SignalProxy(self.scene().sigMouseMoved, rateLimit=30, slot=self._hovered)
+        self.scene().sigMouseClicked.connect(self._clicked)
+        fit_action = self.vb.menu.addAction("Fit whole run")
+        fit_action.triggered.connect(self.fit)
+        self._labels: list[pg.TextItem] = []
+        self._model: RunViewModel | None = None
+        self._t0: int | None = None
+        self._markers_seen = 0
+        self._end_s = 0.0
+        self._following = self._fit_pending = False
+        self._view: tuple[float, float, int] = (0.0, 0.0, 0)  # left, right, rows last set
+        self._view_set_at = 0.0  # now_s when the range was last set
+        self._marks_key: tuple[int, int, int | None, int] = (-1, -1, None, -1)
+        self._action_xy: list[tuple[float, float]] = []
+        self._action_text: list[str] = []
+        self._reset(None)
+
+    # ---------------------------------------------------------------- public
+    @property
+    def span_count(self) -> int:
+        return int(self.bars.count)
+
+    @property
+    def open_span_count(self) -> int:
+        return int(self.open_bars.count)
+
+    @property
+    def release_count(self) -> int:
+        return len(self.release_axis.times)
+
+    @property
+    def action_count(self) -> int:
+        return len(self._action_xy)
+
+    @property
+    def following(self) -> bool:
+        return self._following
+
+    def update_from(self, model: RunViewModel, now_ns: int) -> None:
+        """Absorb what is new since the last frame (cheap: only the new spans are converted)."""
+        if (
+            model is not self._model
+            or model.t0_ns != self._t0
+            or len(model.spans) < self.bars.count
+            or len(model.markers) < self._markers_seen
+        ):
+            self._reset(model)
+        if model.t0_ns is None:
+            return
+        t0 = model.t0_ns
+        if len(model.lanes) != len(self.party_axis.names):
+            self.party_axis.names = [lane.name for lane in model.lanes]
+            self.party_axis.picture = None
+            self._fit_party_axis()
+        if len(model.spans) > self.bars.count:
+            self.bars.add_spans(model.spans[self.bars.count :], t0)
+        if len(model.markers) > self._markers_seen:
+            self._add_markers(model, t0)
+        live = model.status in LIVE
+        end_ns = now_ns if live or model.end_ns is None else model.end_ns
+        self.end_marks.note_endings(model, t0)
+        ended = self.end_marks.ended_spans(model, end_ns)
+        self.open_bars.set_spans(model.open_spans(end_ns) + ended, t0)
+        self._update_marks(model, t0)
+        self._end_s = (end_ns - t0) / 1e9
+        if live:
+            self._follow((now_ns - t0) / 1e9)
+        elif self._following or self._fit_pending:
+            self._following = self._fit_pending = False
+            self.now_line.hide()
+            self.vb.setMouseEnabled(x=True, y=True)
+            self.fit()
+
+    def fit(self) -> None:
+        """Show the whole run and every party."""
+        rows = max(len(self.party_axis.names), 1)
+        right = max(self._end_s * 1.05, 1e-3)
+        self.vb.setRange(xRange=(-0.015 * right, right), yRange=(-0.5, rows - 0.5), padding=0)
+
+    def tooltip_at(self, x: float, y: float) -> str | None:
+        """What hovering at data point (x seconds, y row) should say, or None."""
+        px, py = self.vb.viewPixelSize() if self.vb.width() > 0 else (0.0, 0.0)
+        actions = [
+            (ax, ay, f"★ action in {self._name(int(ay))}\n{text}")
+            for (ax, ay), text in zip(self._action_xy, self._action_text, strict=True)
+        ]
+        for mx, my, text in actions + self.end_marks.marks:
+            if abs(mx - x) <= 10 * px and abs(my - y) <= max(10 * py, 0.3):
+                return text
+        for bars in (self.bars, self.open_bars):
+            i = bars.hit(x, y)
+            if i is not None:
+                start, end = float(bars.start[i]), float(bars.end[i])
+                row, stage, kind = int(bars.row[i]), int(bars.stage[i]), int(bars.kind[i])
+                return (
+                    f"{self._name(row)} — stage {stage + 1}, {KIND_WORDS[kind]}\n"
+                    f"from {start:.3f} s for {end - start:.3f} s"
+                )
+        return None
+
+    def export_image(self, path: str) -> None:
+        """Save the plot as SVG or (otherwise) a 2× PNG, atomically."""
+        export_image(self, path)
+
+    # ---------------------------------------------------------------- internals
+    def _reset(self, model: RunViewModel | None) -> None:
+        """A new run (or model): forget everything drawn so far."""
+        self._model, self._t0 = model, (model.t0_ns if model else None)
+        self._markers_seen, self._end_s = 0, 0.0
+        self._following, self._fit_pending = False, True
+        self._view, self._view_set_at = (0.0, 0.0, 0), 0.0
+        self._marks_key = (-1, -1, None, -1)
+        self._action_xy, self._action_text = [], []
+        self.bars.clear()
+        self.open_bars.clear()
+        self.releases.setData([], [])
+        self.actions.clear()
+        self.end_marks.reset()
+        for label in self._labels:
+            self.getPlotItem().removeItem(label)
+        self._labels = []
+        self.release_axis.times = []
+        self.party_axis.names = []
+        self.getPlotItem().setTitle(legend_html(False, False), size=f"{TICK_PT}pt", color="#222")
+        self.vb.setRange(xRange=(0.0, MIN_VIEW_S), yRange=(-0.5, 0.5), padding=0)
+
+    def _fit_party_axis(self) -> None:
+        metrics = QFontMetrics(tick_font(TICK_PT))
+        widest = max((metrics.horizontalAdvance(n[:18]) for n in self.party_axis.names), default=0)
+        self.party_axis.setWidth(min(widest + 24, 240))
+
+    def _add_markers(self, model: RunViewModel, t0: int) -> None:
+        for marker in model.markers[self._markers_seen :]:
+            x = (marker.t_ns - t0) / 1e9
+            if marker.kind == "release":
+                self.release_axis.times.append(x)
+            elif marker.kind == "action":
+                row = float(marker.party if marker.party is not None else 0)
+                text = renderable(marker.text, tick_font(TICK_PT)) or "the barrier action ran"
+                self._action_xy.append((x, row))
+                self._action_text.append(text)
+                if len(self._action_xy) <= ACTION_LABEL_LIMIT:
+                    self._add_label(text, x, row)
+                elif self._labels:  # too many to label them all: label none, stay consistent
+                    for label in self._labels:
+                        self.getPlotItem().removeItem(label)
+                    self._labels = []
+        self._markers_seen = len(model.markers)
+        rows = max(len(model.lanes), 1)
+        xs = np.repeat(np.array(self.release_axis.times), 2)
+        ys = np.tile(np.array([-0.5, rows - 0.5]), len(self.release_axis.times))
+        self.releases.setData(xs, ys, connect="pairs")
+        self.release_axis.picture = None
+        self.release_axis.update()
+        if self._action_xy:
+            ax, ay = zip(*self._action_xy, strict=True)
+            self.actions.setData(list(ax), list(ay))
+
+    def _add_label(self, text: str, x: float, row: float) -> None:
+        label = action_label(text, x, row)
+        self.getPlotItem().addItem(label)
+        self._labels.append(label)
+
+    def _update_marks(self, model: RunViewModel, t0: int) -> None:
+        """✖/☠ marks; the legend lists "broken"/"ended" only once a run has them.
+
+        Only when something they depend on changed: walking 256 lanes every frame for marks
+        that almost never change was a tenth of a crowd run's frame time.
+        """
+        key = (model.version, len(model.log), model.end_ns, len(self.party_axis.names))
+        if key == self._marks_key:
+            return
+        self._marks_key = key
+        legend = self.end_marks.update(model, t0, self._name)
+        if legend is not None:
+            self.getPlotItem().setTitle(legend_html(*legend), size=f"{TICK_PT}pt", color="#222")
+
+    def _follow(self, now_s: float) -> None:
+        """Keep `now` in view: the whole run while short, the last FOLLOW_WINDOW_S after."""
+        if not self._following:
+            self._following = True
+            self.vb.setMouseEnabled(x=False, y=False)
+            self.now_line.show()
+        rows = max(len(self.party_axis.names), 1)
+        left, right, set_rows = self._view
+        due = now_s - self._view_set_at >= FOLLOW_STEP_S or now_s < self._view_set_at
+        if rows != set_rows or now_s > right or (due and self._moved_px(now_s, left, right)):
+            # look one step ahead, so `now` stays in view until the next re-set
+            right = max((now_s + FOLLOW_STEP_S) * 1.04, MIN_VIEW_S)
+            left = max(0.0, right - FOLLOW_WINDOW_S) or -0.015 * right  # room for the "0" tick
+            self.vb.setRange(
+                xRange=(left, right), yRange=(-0.5, rows - 0.5), padding=0, disableAutoRange=False
+            )
+            self._view, self._view_set_at = (left, right, rows), now_s
+        self.now_line.setValue(now_s)
+
+    def _moved_px(self, now_s: float, left: float, right: float) -> bool:
+        """Would the followed window move by at least one pixel since it was last set?"""
+        target = max((now_s + FOLLOW_STEP_S) * 1.04, MIN_VIEW_S)
+        width = max(self.vb.width(), 1.0)
+        return bool(abs(target - right) * width / max(right - left, 1e-9) >= 1.0)
+
+    def _name(self, row: int) -> str:
+        names = self.party_axis.names
+        return names[row] if 0 <= row < len(names) else f"Party {row + 1}"
+
+    def _hovered(self, args: tuple[QPointF]) -> None:
+        pos = args[0]
+        text = None
+        if self.vb.sceneBoundingRect().contains(pos):
+            point = self.vb.mapSceneToView(pos)
+            text = self.tooltip_at(point.x(), point.y())
+        if text:
+            QToolTip.showText(QCursor.pos(), text, self)
+        else:
+            QToolTip.hideText()
+
+    def _clicked(self, event: Any) -> None:
+        if event.double() and not self._following:
+            self.fit()

@@ -1,0 +1,79 @@
+"""The headless command line, run as a user would: a subprocess with real parties."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.core.events import Event
+from tests.paths import ROOT
+
+
+def cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+
+
+def test_presets_lists_every_required_preset() -> None:
+    out = cli("presets")
+    assert out.returncode == 0
+    names = [line.split()[0] for line in out.stdout.splitlines() if line.strip()]
+    for required in ("launch", "launch-staggered", "dungeon", "two-rounds", "straggler", "crowd"):
+        assert required in names
+
+
+def test_run_launch_narrates_and_summarises(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    out = cli("run", "--preset", "launch", "--speed", "20", "--seed", "5", "--events", str(log))
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    for name in ("Navigation", "Communication", "Propulsion"):
+        assert f"{name} ready." in text
+        assert f"{name} proceeding after launch clearance." in text
+    assert "All systems go! Launching now." in text
+    ready = max(text.index(f"{n} ready.") for n in ("Navigation", "Communication", "Propulsion"))
+    assert ready < text.index("All systems go!") < text.index("proceeding after launch")
+    assert "Stage 1 of 1" in text and "release skew" in text
+    events = [Event.from_json_line(line) for line in log.read_text().splitlines()]
+    assert events[0].kind == "run_start" and events[-1].kind == "run_end"
+
+
+def test_quiet_prints_only_the_summary() -> None:
+    out = cli("run", "--preset", "two-rounds", "--speed", "20", "--quiet")
+    assert out.returncode == 0
+    assert "enters the dungeon" not in out.stdout
+    assert "Stage 1 of 2" in out.stdout and "Stage 2 of 2" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("run", "--preset", "lunch"), 'did you mean "launch"'),
+        (("run", "--preset", "launch", "--speed", "0"), "--speed must be from"),
+        (("run", "--preset", "launch", "--seed", "-3"), "seed must be an integer"),
+        (("run", "--scenario", "/nonexistent/x.toml"), "x.toml"),
+        (("run",), "--preset NAME or --scenario"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...], needle: str) -> None:
+    out = cli(*args)
+    assert out.returncode == 2
+    assert needle in out.stderr
+    assert "Traceback" not in out.stderr + out.stdout
+
+
+def test_bad_scenario_file_names_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nparties = 0\n')
+    out = cli("run", "--scenario", str(bad))
+    assert out.returncode == 2
+    assert "bad.toml" in out.stderr and "parties" in out.stderr and "256" in out.stderr
+    assert "Traceback" not in out.stderr

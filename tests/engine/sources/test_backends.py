@@ -1,0 +1,213 @@
+"""Threads and asyncio backends: the same scenarios, the same events, the same oracle as
+processes — plus the lesson the GIL teaches (preset `gil`)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import statistics
+import time
+
+import pytest
+
+from engine.cli.commands import build_parser, run_headless
+from engine.core.events import Event
+from engine.model.analysis import barrier_violations
+from engine.scenario import Scenario, ScenarioError, parse_scenario
+from engine.scenario.presets import load_preset
+from engine.sources.factory import make_runner
+from engine.sources.inprocess.aio import AsyncioRunner
+from engine.sources.inprocess.threads import ThreadRunner
+from engine.sources.processes.party import measure_cpu_rate, spin
+from engine.sources.processes.runner import Runner
+
+FAST = 25.0
+
+
+def on(backend: str, name: str) -> Scenario:
+    scenario = load_preset(name)
+    if backend == "asyncio":
+        return scenario.replace(backend=backend, action=None, timeout=None)
+    return scenario.replace(backend=backend)
+
+
+def run(scenario: Scenario, **kwargs: object) -> list[Event]:
+    runner = make_runner(scenario, **kwargs)  # type: ignore[arg-type]
+    runner.start()
+    assert runner.join(30), "run did not finish"
+    return runner.events
+
+
+def sound(events: list[Event], scenario: Scenario) -> list[str]:
+    """The same oracle as for processes (it tells parties apart by pid, thread and task)."""
+    spawns = [e for e in events if e.kind == "spawn"]
+    assert len(spawns) == scenario.processes
+    assert len({e.pid for e in spawns}) == 1  # all in this process: threads or tasks
+    return barrier_violations(events, scenario.parties, scenario.stages)
+
+
+@pytest.mark.parametrize("backend", ["threads", "asyncio"])
+@pytest.mark.parametrize("name", ["launch", "dungeon", "two-rounds", "crowd"])
+def test_backends_obey_barrier_semantics(backend: str, name: str) -> None:
+    scenario = on(backend, name)
+    events = run(scenario, speed=FAST)
+    assert sound(events, scenario) == []
+    start = next(e for e in events if e.kind == "run_start")
+    assert start.get("backend") == backend and start.get("names") == [
+        p.name for p in scenario.party
+    ]
+    assert events[-1].kind == "run_end" and events[-1].get("exit_code") == 0
+    assert {e.pid for e in events} == {os.getpid()}  # one process: this one
+    assert all(e.get("thread") for e in events if e.kind == "spawn")
+
+
+def test_thread_action_fires_once_per_stage() -> None:
+    scenario = on("threads", "two-rounds")
+    events = run(scenario, speed=FAST)
+    actions = [e for e in events if e.kind == "action"]
+    assert [a.stage for a in actions] == [0, 1]
+    assert sound(events, scenario) == []
+
+
+def test_make_runner_picks_the_backend() -> None:
+    assert isinstance(make_runner(on("threads", "launch")), ThreadRunner)
+    assert isinstance(make_runner(on("asyncio", "launch")), AsyncioRunner)
+    assert isinstance(make_runner(load_preset("launch")), Runner)
+    assert Runner.capabilities == {"abort", "reset", "kill", "gate", "step"}
+    assert "kill" not in ThreadRunner.capabilities
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [({"action": {"message": "go"}}, "action"), ({"timeout": 5.0}, "timeout")],
+)
+def test_asyncio_refuses_action_and_timeout(extra: dict[str, object], field: str) -> None:
+    with pytest.raises(ScenarioError, match=f"asyncio.Barrier has no {field}") as info:
+        parse_scenario({"parties": 2, "backend": "asyncio", **extra})
+    assert "\n" not in str(info.value)
+
+
+def test_threads_refuse_kill_faults() -> None:
+    party = [{"name": "A", "fault": "kill-in-wait"}, {"name": "B"}]
+    with pytest.raises(ScenarioError, match="cannot be killed"):
+        parse_scenario({"backend": "threads", "party": party})
+
+
+@pytest.mark.parametrize("backend", ["threads", "asyncio"])
+def test_stop_ends_sleeping_and_waiting_parties(backend: str) -> None:
+    party = [{"name": "Quick", "work": 0.0}, {"name": "Slow", "work": 600.0}]
+    scenario = parse_scenario({"backend": backend, "party": party})
+    runner = make_runner(scenario)
+    runner.start()
+    seen: list[Event] = []
+    while not any(e.kind == "arrive" for e in seen):
+        seen += runner.wait_events(5)
+    runner.stop()
+    assert runner.join(5)
+    assert runner.outcome is not None and runner.outcome.exit_code == 4
+    assert runner.outcome.status == "stopped"
+
+
+@pytest.mark.parametrize("backend", ["threads", "asyncio"])
+def test_user_abort_breaks_the_barrier(backend: str) -> None:
+    scenario = parse_scenario({"backend": backend, "parties": 3, "processes": 2, "party": [
+        {"name": "A", "work": 0.0}, {"name": "B", "work": 0.0}]})  # fmt: skip
+    runner = make_runner(scenario, stuck_grace_s=60)
+    runner.start()
+    seen: list[Event] = []
+    while sum(e.kind == "arrive" for e in seen) < 2:
+        seen += runner.wait_events(5)
+    runner.abort()
+    assert runner.join(5)
+    assert runner.outcome is not None and runner.outcome.status == "broken"
+    kinds = [e.kind for e in runner.events]
+    assert kinds.count("broken") == 2 and "abort" in kinds
+
+
+@pytest.mark.parametrize("backend", ["threads", "asyncio"])
+def test_stranded_parties_are_freed_by_the_app(backend: str) -> None:
+    events = run(on(backend, "too-few"), speed=FAST, stuck_grace_s=0.2)
+    assert any(e.kind == "stranded" for e in events)
+    assert any(e.kind == "abort" and e.get("by") == "app" for e in events)
+    assert events[-1].get("status") == "broken"
+
+
+@pytest.mark.parametrize("backend", ["threads", "asyncio"])
+def test_cpu_work_reports_progress(backend: str) -> None:
+    events = run(on(backend, "gil"), speed=4)
+    assert any(e.kind == "progress" for e in events)
+    assert events[-1].get("exit_code") == 0
+
+
+def work_spans(events: list[Event], stage: int) -> list[float]:
+    starts = {e.party: e.t_ns for e in events if e.kind == "work_start" and e.stage == stage}
+    return [(e.t_ns - starts[e.party]) / 1e9 for e in events
+            if e.kind == "arrive" and e.stage == stage]  # fmt: skip
+
+
+def _timed_spin(units: int) -> float:
+    start = time.perf_counter()
+    spin(units)
+    return time.perf_counter() - start
+
+
+def parallel_speedup() -> float:
+    """How much faster two processes finish two chunks of cpu work than one process does.
+
+    Why measure: a machine may report two cpus yet give them no real parallelism (shared or
+    throttled vCPUs); there the GIL lesson cannot show, and the test says so instead of lying.
+    """
+    units = int(measure_cpu_rate() * 0.3)
+    alone = _timed_spin(units) * 2
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        start = time.perf_counter()
+        pool.map(spin, [units, units])
+        together = time.perf_counter() - start
+    return alone / together
+
+
+@pytest.fixture
+def fixed_cpu_rate(monkeypatch: pytest.MonkeyPatch) -> float:
+    """Every run does the same number of work units (each run re-measuring the rate on a busy
+    machine would make the runs incomparable)."""
+    rate = measure_cpu_rate(0.2)
+    monkeypatch.setattr("engine.sources.inprocess.threads.measure_cpu_rate", lambda: rate)
+    monkeypatch.setattr("engine.sources.processes.runner.measure_cpu_rate", lambda: rate)
+    return rate
+
+
+@pytest.mark.usefixtures("fixed_cpu_rate")
+def test_gil_makes_four_threads_take_about_four_times_one() -> None:
+    """Measured against one thread doing the same work (not against the plan), the best of
+    three, so that a busy machine's bursts cannot fake or hide the effect."""
+    scenario = load_preset("gil").replace(stages=1)
+    assert scenario.backend == "threads" and scenario.workload == "cpu"
+    alone = scenario.replace(parties=1, processes=1, party=scenario.party[:1])
+    one = min(statistics.mean(work_spans(run(alone, speed=2, seed=1), 0)) for _ in range(3))
+    four = statistics.mean(work_spans(run(scenario, speed=2, seed=1), 0))
+    assert four > 1.8 * one, (four, one)  # four threads, one GIL: they take turns
+
+
+@pytest.mark.usefixtures("fixed_cpu_rate")
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores to run in parallel")
+def test_gil_preset_serialises_threads_but_not_processes() -> None:
+    speedup = parallel_speedup()
+    if speedup < 1.4:
+        pytest.skip(f"two processes run only {speedup:.2f}× faster than one here: no parallelism")
+    scenario = load_preset("gil")
+    threads = work_spans(run(scenario, speed=4, seed=1), 0)
+    processes = work_spans(run(scenario.replace(backend="processes"), speed=4, seed=1), 0)
+    ratio = statistics.mean(threads) / statistics.mean(processes)
+    assert ratio > 1.5, (threads, processes)
+
+
+def test_cli_backend_option(capsys: pytest.CaptureFixture[str]) -> None:
+    args = build_parser().parse_args(
+        ["run", "--preset", "two-rounds", "--backend", "threads", "--speed", "25", "--quiet"]
+    )
+    assert run_headless(args) == 0
+    assert "Result: passed" in capsys.readouterr().out
+    bad = build_parser().parse_args(["run", "--preset", "two-rounds", "--backend", "asyncio"])
+    assert run_headless(bad) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "asyncio.Barrier has no action" in err

@@ -1,0 +1,92 @@
+"""Nothing outlives the GUI: closing the window mid-run, Ctrl+C in its terminal, and the app
+being SIGKILLed each leave no party process (checked with psutil, real processes)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+from pytestqt.qtbot import QtBot
+
+from engine.model.view_model import LaneState
+from gui.window.main_window import MainWindow
+from tests.paths import ROOT
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Poll a condition on the real processes (there is no event to wait on across them)."""
+    tick = threading.Event()
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return
+        tick.wait(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+def start_gui(tmp_path: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "gui", "--preset", "dungeon", "--speed", "0.2",
+         "--autorun"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env,
+    )  # fmt: skip
+
+
+def parties_of(proc: subprocess.Popen[str]) -> list[psutil.Process]:
+    """The GUI's party processes, once all three are running."""
+    found: list[psutil.Process] = []
+
+    def three_parties() -> bool:
+        nonlocal found
+        found = psutil.Process(proc.pid).children(recursive=True)
+        return len(found) >= 3
+
+    wait_until(three_parties)
+    return found
+
+
+def assert_all_gone(procs: list[psutil.Process], within: float = 5.0) -> None:
+    _, alive = psutil.wait_procs(procs, timeout=within)
+    assert not alive, f"still running: {[p.pid for p in alive]}"
+
+
+def test_closing_the_window_mid_run_ends_every_party(qtbot: QtBot) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.panel.select_preset("dungeon")
+    window.panel.set_speed(0.2)
+    assert window.run()
+    qtbot.waitUntil(
+        lambda: sum(lane.state == LaneState.WORKING for lane in window.model.lanes) == 3,
+        timeout=20_000,
+    )
+    runner = window.controller.runner
+    assert runner is not None
+    parties = [psutil.Process(pid) for pid in runner.pids]  # type: ignore[attr-defined]
+    assert len(parties) == 3
+    window.close()
+    assert_all_gone(parties)
+
+
+def test_ctrl_c_in_the_gui_terminal_closes_it_and_its_parties(tmp_path: Path) -> None:
+    proc = start_gui(tmp_path)
+    parties = parties_of(proc)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert "Traceback" not in err
+    assert proc.returncode is not None
+    assert_all_gone(parties)
+
+
+def test_parties_die_when_the_gui_is_sigkilled(tmp_path: Path) -> None:
+    proc = start_gui(tmp_path)
+    parties = parties_of(proc)
+    proc.kill()
+    proc.communicate(timeout=10)
+    assert_all_gone(parties, within=5.0)

@@ -1,0 +1,58 @@
+"""The main window's wiring: refusing an invalid scenario, exporting events, remembering state."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from engine.scenario.presets import load_preset
+from gui.window.main_window import MainWindow
+from gui.window.settings import open_settings
+
+
+def make_window(qtbot: QtBot, settings_path: Path) -> MainWindow:
+    window = MainWindow(open_settings(settings_path))
+    qtbot.addWidget(window)
+    return window
+
+
+def test_invalid_scenario_does_not_start(qtbot: QtBot, tmp_path: Path) -> None:
+    window = make_window(qtbot, tmp_path / "s.ini")
+    window.panel.current_scenario = lambda: None  # type: ignore[method-assign]
+    assert not window.run()
+    assert not window.controller.is_running
+    assert "Cannot run" in window.statusBar().currentMessage()
+
+
+def test_run_then_export_event_log(qtbot: QtBot, tmp_path: Path) -> None:
+    window = make_window(qtbot, tmp_path / "s.ini")
+    window.panel.set_scenario(load_preset("launch"))
+    window.panel.set_speed(20)
+    with qtbot.waitSignal(window.controller.run_finished, timeout=30_000) as blocker:
+        assert window.run()
+        assert not window.commands.run.isEnabled() and window.commands.stop.isEnabled()
+    assert blocker.args == [0]
+    assert window.commands.run.isEnabled()
+    out = tmp_path / "events.jsonl"
+    assert window.save_event_log(out)
+    kinds = [json.loads(line)["kind"] for line in out.read_text().splitlines()]
+    assert kinds[0] == "run_start" and kinds[-1] == "run_end"
+    assert kinds.count("release") == 3
+    window.status.refresh()
+    assert "passed" in window.status.state_label.text()
+
+
+def test_close_remembers_scenario_and_geometry(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "s.ini"
+    window = make_window(qtbot, path)
+    window.panel.set_scenario(load_preset("two-rounds"))
+    window.resize(1300, 800)
+    window.close()
+    assert path.exists()
+    again = make_window(qtbot, path)
+    scenario = again.panel.current_scenario()
+    assert scenario is not None and scenario.name == load_preset("two-rounds").name
+    stored = open_settings(path).value("window/geometry")
+    assert stored is not None and len(stored) > 0  # restoreGeometry clamps to the offscreen screen
