@@ -8,87 +8,20 @@ oracle every backend's event log must satisfy).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from engine.core.events import Event
+from engine.model.stage_records import StageBook, StageRecord
+
+StageSummary = StageRecord  # the name the reports and tests have always used
 
 
-@dataclass
-class StageSummary:
-    stage: int
-    arrivals: dict[int, int] = field(default_factory=dict)  # party -> t_ns of `arrive`
-    releases: dict[int, int] = field(default_factory=dict)  # party -> t_ns of `release`
-    indices: dict[int, int] = field(default_factory=dict)  # party -> wait() return value
-    action_t_ns: int | None = None
-    action_party: int | None = None
-    started: set[int] = field(default_factory=set)  # parties that began this stage's work
-    broken: dict[int, int] = field(default_factory=dict)  # party -> t_ns its wait() raised
-
-    @property
-    def first_arrival(self) -> int | None:
-        return min(self.arrivals.values(), default=None)
-
-    @property
-    def last_arrival(self) -> int | None:
-        return max(self.arrivals.values(), default=None)
-
-    @property
-    def last_arriver(self) -> int | None:
-        if not self.arrivals:
-            return None
-        return max(self.arrivals, key=lambda p: self.arrivals[p])
-
-    @property
-    def tripper(self) -> int | None:
-        """The arrival that let the barrier trip: the last one before the first release."""
-        if not self.releases:
-            return None
-        first = min(self.releases.values())
-        before = {p: t for p, t in self.arrivals.items() if t <= first}
-        return max(before, key=lambda p: before[p]) if before else None
-
-    @property
-    def release_skew_ns(self) -> int | None:
-        """Last release minus first release: how far apart "together" really was."""
-        if not self.releases:
-            return None
-        return max(self.releases.values()) - min(self.releases.values())
-
-    def wait_ns(self, party: int) -> int | None:
-        """How long `party` stood at the barrier (arrive → release)."""
-        if party not in self.arrivals or party not in self.releases:
-            return None
-        return self.releases[party] - self.arrivals[party]
-
-
-def summarise_stages(events: Iterable[Event], barrier: int | None = None) -> list[StageSummary]:
-    """One summary per stage that saw any arrival, in stage order.
+def summarise_stages(events: Iterable[Event], barrier: int | None = None) -> list[StageRecord]:
+    """One record per stage that saw any arrival, in stage order.
 
     `barrier` picks one barrier by id when a program has several; None takes the run's own
-    (named in run_start) or, without one, every barrier event.
+    (named in run_start) or, without one, every barrier's stages.
     """
-    stages: dict[int, StageSummary] = {}
-    for e in events:
-        if e.kind == "run_start" and barrier is None:
-            barrier = e.get("barrier")
-        if e.stage is None or (barrier is not None and e.get("barrier", barrier) != barrier):
-            continue
-        if e.kind not in ("arrive", "release", "action", "broken", "work_start"):
-            continue
-        summary = stages.setdefault(e.stage, StageSummary(e.stage))
-        if e.kind == "arrive" and e.party is not None:
-            summary.arrivals[e.party] = e.t_ns
-        elif e.kind == "release" and e.party is not None:
-            summary.releases[e.party] = e.t_ns
-            summary.indices[e.party] = int(e.get("index"))
-        elif e.kind == "action":
-            summary.action_t_ns = e.t_ns
-            summary.action_party = e.party
-        elif e.kind == "broken" and e.party is not None:
-            summary.broken[e.party] = e.t_ns
-        elif e.kind == "work_start" and e.party is not None:
-            summary.started.add(e.party)
-    return [stages[k] for k in sorted(stages) if stages[k].arrivals]
+    return StageBook.from_events(events).records(barrier)
 
 
 def barrier_violations(events: Sequence[Event], parties: int, stages: int) -> list[str]:
