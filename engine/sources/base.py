@@ -4,8 +4,8 @@ Why one base class: a GUI frame timer, the headless loop and the tests talk to p
 threads, asyncio tasks, MPI ranks, a traced program and a replayed log alike, and must not be
 able to tell them apart.  They read events (`poll`, `wait_events`, `events`), wait for the end
 (`join`, `done`, `outcome`), read the source's clock (`now_ns`) and steer it with typed
-commands (`send`), which a source accepts only if its `capabilities` name them.  Nothing is
-probed with getattr: what a source can do is data.
+commands (`send`), which a source accepts only if its `capabilities` name them.  What a source
+can do is data, never found by looking for a method.
 
 Live sources deliver from their own thread through `_deliver`/`_post`/`_finish`, so the rules
 are written once: every event is kept (`events`), written to the JSON Lines log as it arrives,

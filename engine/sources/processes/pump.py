@@ -26,15 +26,7 @@ from engine.core.events import Event, WireEvent, event_from_wire
 from engine.core.timers import Timers
 from engine.core.wire import read_wires
 from engine.scenario import Scenario
-from engine.sources.commands import (
-    Abort,
-    Command,
-    ContinueStage,
-    Kill,
-    ReleaseGate,
-    Reset,
-    Stop,
-)
+from engine.sources.commands import Abort, Command, ContinueStage, Kill, ReleaseGate, Reset, Stop
 from engine.sources.processes.party import PartyControls, PartyJob, party_main
 from engine.sources.watch import BarrierWatch, Finding
 
