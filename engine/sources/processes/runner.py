@@ -22,7 +22,7 @@ from engine.sources.commands import Capability, Command
 from engine.sources.processes.party import PartyJob, measure_cpu_rate
 from engine.sources.processes.pump import RunPump
 
-ALWAYS = frozenset({Capability.STOP, Capability.ABORT, Capability.RESET, Capability.KILL})
+EVERY_RUN_CAN = frozenset({Capability.STOP, Capability.ABORT, Capability.RESET, Capability.KILL})
 
 
 class Runner(Source):
@@ -63,7 +63,7 @@ class Runner(Source):
         self.parties = scenario.parties + presenter_gate
         self.step_gate: Any = self._ctx.RawValue("i", 0) if step_stages else None
         self.capabilities = (
-            ALWAYS
+            EVERY_RUN_CAN
             | ({Capability.GATE} if presenter_gate else set())
             | ({Capability.STEP} if step_stages else set())
         )
