@@ -79,7 +79,7 @@ def measure(app: Any, window: Any, parties: int, method: str) -> dict[str, Any]:
     app.exec()
     ctrl.frame_ready.disconnect(on_frame)
     ctrl.run_finished.disconnect(on_finished)
-    runner = ctrl.runner
+    runner = ctrl.source
     firsts: dict[int, int] = {}
     for e in runner.events if runner is not None else []:
         if e.kind == "work_start" and e.party is not None:

@@ -109,9 +109,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     try:
         # imported here: the backends pull in asyncio and MPI (~0.13 s), which the GUI's cold
         # start (main.py builds this parser first) does not need before its first frame
-        from engine.sources.factory import make_runner
+        from engine.sources.factory import make_source
 
-        runner = make_runner(scenario, speed=args.speed, seed=args.seed, events_path=args.events)
+        runner = make_source(scenario, speed=args.speed, seed=args.seed, events_path=args.events)
     except OSError as exc:
         raise InputError(f"--events: cannot write {args.events}: {exc.strerror}") from None
     except MpiUnavailable as exc:

@@ -1,10 +1,15 @@
-"""What every non-process event source shares: batching, the event log, the end of a run.
+"""The one interface every event source implements, and the delivery rules live sources share.
 
-Why a base class: a GUI frame timer, the headless loop and the tests all talk to a source
-through the Runner interface (`poll`, `wait_events`, `join`, `done`, `outcome`, `events`).
-The process Runner implements it itself; thread, asyncio and trace sources inherit it from here
-so that the delivery rules (every event kept, logged as it arrives, `run_end` last) are
-written once.
+Why one base class: a GUI frame timer, the headless loop and the tests talk to processes,
+threads, asyncio tasks, MPI ranks, a traced program and a replayed log alike, and must not be
+able to tell them apart.  They read events (`poll`, `wait_events`, `events`), wait for the end
+(`join`, `done`, `outcome`), read the source's clock (`now_ns`) and steer it with typed
+commands (`send`), which a source accepts only if its `capabilities` name them.  What a source
+can do is data, never found by looking for a method.
+
+Live sources deliver from their own thread through `_deliver`/`_post`/`_finish`, so the rules
+are written once: every event is kept (`events`), written to the JSON Lines log as it arrives,
+and `run_end` comes last.  A replay overrides the caller side, since its events already exist.
 """
 
 from __future__ import annotations
@@ -13,12 +18,26 @@ import os
 import random
 import threading
 import time
+from abc import ABC, abstractmethod
 from typing import Any
 
 from engine.core.event_log import EventLogWriter
 from engine.core.events import Event
 from engine.core.outcome import RunOutcome
 from engine.scenario import Scenario
+from engine.sources.commands import (
+    Abort,
+    Capability,
+    Command,
+    ContinueStage,
+    Kill,
+    Pause,
+    ReleaseGate,
+    Reset,
+    Seek,
+    SetSpeed,
+    Stop,
+)
 
 DEFAULT_STUCK_GRACE_S = 3.0
 
@@ -26,7 +45,7 @@ DEFAULT_STUCK_GRACE_S = 3.0
 def scaled_plan(
     scenario: Scenario, speed: float, seed: int | None
 ) -> tuple[int, list[list[float]]]:
-    """The seed actually used and the work plan after `speed`, exactly as Runner computes them."""
+    """The seed actually used and the work plan after `speed`, the same for every backend."""
     if not speed > 0:
         raise ValueError("speed must be > 0")
     chosen = seed if seed is not None else scenario.seed
@@ -35,20 +54,33 @@ def scaled_plan(
     return used, plan
 
 
-class EventSource:
-    """Keeps every event, hands them out in batches and writes them to a JSON Lines log."""
+class Source(ABC):
+    """A run (or a recorded one) that hands out events and takes commands; never blocks."""
 
-    capabilities: frozenset[str] = frozenset()
+    capabilities: frozenset[Capability] = frozenset({Capability.STOP})
 
-    def __init__(self, events_path: str | os.PathLike[str] | None) -> None:
+    def __init__(self, events_path: str | os.PathLike[str] | None = None) -> None:
         self._log = EventLogWriter(events_path) if events_path is not None else None
         self._arrived = threading.Condition()
         self._pending: list[Event] = []
         self.events: list[Event] = []
-        self.outcome: RunOutcome | None = None
+        self._outcome: RunOutcome | None = None
         self._thread: threading.Thread | None = None
 
     # ----------------------------------------------------------------- caller side
+    @abstractmethod
+    def start(self) -> None:
+        """Begin the run; returns at once (the work happens on the source's own thread)."""
+
+    @property
+    def pids(self) -> list[int]:
+        """The processes the run's parties live in (none for a replay)."""
+        return []
+
+    def now_ns(self) -> int:
+        """Now, on the clock the events are stamped with."""
+        return time.monotonic_ns()
+
     def poll(self) -> list[Event]:
         """Every event that arrived since the last call (possibly none)."""
         with self._arrived:
@@ -58,29 +90,74 @@ class EventSource:
     def wait_events(self, timeout: float) -> list[Event]:
         """Like poll(), but waits up to `timeout` seconds for something to arrive."""
         with self._arrived:
-            if not self._pending and self.outcome is None:
+            if not self._pending and self._outcome is None:
                 self._arrived.wait(timeout)
             batch, self._pending = self._pending, []
         return batch
 
     def join(self, timeout: float | None = None) -> bool:
+        """Wait (bounded) for the source's thread to end; True once it has."""
         if self._thread is None:
             return True
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
     @property
+    def outcome(self) -> RunOutcome | None:
+        """How the run ended; None until `run_end` has been delivered."""
+        return self._outcome
+
+    @property
     def done(self) -> bool:
-        return self.outcome is not None
+        """True once every event has been delivered (`poll` may still hold the last ones)."""
+        return self._outcome is not None
 
-    def abort(self) -> None:
-        """No-op unless "abort" is in `capabilities`."""
+    @property
+    def accepting(self) -> bool:
+        """Whether commands are taken now: from start() until the outcome is known."""
+        return self._thread is not None and self._outcome is None
 
-    def reset(self) -> None:
-        """No-op unless "reset" is in `capabilities`."""
+    def send(self, command: Command) -> bool:
+        """Ask for `command`; False if this source cannot do it or is not running.
 
-    def kill_party(self, index: int) -> None:
-        """No-op unless "kill" is in `capabilities`."""
+        Returns at once: the source's own thread carries the command out, in the order sent.
+        """
+        if command.capability not in self.capabilities or not self.accepting:
+            return False
+        self._accept(command)
+        return True
+
+    @abstractmethod
+    def _accept(self, command: Command) -> None:
+        """Hand a command this source declared to its thread (called by `send` only)."""
+
+    # The named forms, for readable callers; each is exactly `send(...)`.
+    def stop(self) -> bool:
+        return self.send(Stop())
+
+    def abort(self) -> bool:
+        return self.send(Abort())
+
+    def reset(self) -> bool:
+        return self.send(Reset())
+
+    def kill(self, party: int) -> bool:
+        return self.send(Kill(party))
+
+    def release_gate(self) -> bool:
+        return self.send(ReleaseGate())
+
+    def continue_stage(self) -> bool:
+        return self.send(ContinueStage())
+
+    def pause(self, paused: bool = True) -> bool:
+        return self.send(Pause(paused))
+
+    def seek(self, t_s: float) -> bool:
+        return self.send(Seek(t_s))
+
+    def set_speed(self, speed: float) -> bool:
+        return self.send(SetSpeed(speed))
 
     # ----------------------------------------------------------------- source side
     def _start_thread(self, target: Any, name: str) -> None:
@@ -108,5 +185,5 @@ class EventSource:
         if self._log is not None:
             self._log.close()
         with self._arrived:
-            self.outcome = outcome
+            self._outcome = outcome
             self._arrived.notify_all()

@@ -1,9 +1,8 @@
-"""Pick the event source for a scenario: processes, threads or asyncio — one interface.
+"""Pick the event source for a scenario: processes, threads, asyncio or MPI — one interface.
 
 Why a factory: the CLI and the GUI must not care which barrier runs underneath; they call
-`make_runner(scenario, ...)` and get an object with the Runner interface (`start`, `poll`,
-`wait_events`, `stop`, `join`, `done`, `outcome`, `events`, `pids`, `capabilities`, and
-`abort`/`reset`/`kill_party` where `capabilities` says so).
+`make_source(scenario, ...)` and get a `Source` (engine.sources.base), whose `capabilities`
+say which commands it takes.
 """
 
 from __future__ import annotations
@@ -12,15 +11,14 @@ import os
 from typing import Any
 
 from engine.scenario import Scenario
+from engine.sources.base import Source
 from engine.sources.inprocess.aio import AsyncioRunner
 from engine.sources.inprocess.threads import ThreadRunner
 from engine.sources.mpi.source import MpiRunner
 from engine.sources.processes.runner import Runner
 
-AnyRunner = Runner | ThreadRunner | AsyncioRunner | MpiRunner
 
-
-def make_runner(
+def make_source(
     scenario: Scenario,
     *,
     speed: float = 1.0,
@@ -30,7 +28,7 @@ def make_runner(
     stuck_grace_s: float | None = None,
     presenter_gate: bool = False,
     step_stages: bool = False,
-) -> AnyRunner:
+) -> Source:
     """A source for `scenario.backend`; options that do not apply to it are ignored."""
     extra: dict[str, Any] = {}
     if stuck_grace_s is not None:

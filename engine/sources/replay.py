@@ -3,8 +3,10 @@
 Why: a talk can show a run recorded earlier, and the views cannot tell the difference — the
 replay hands out the recorded events as their time comes, and `now_ns()` maps the wall clock
 onto the recorded clock so interpolated bars and growing spans look exactly as they did live.
-Play/pause, seek and speed change are supported; seeking re-issues the run from its start
-(the view model resets on run_start) up to the target time in one batch.
+Pause, seek and speed change are its capabilities; seeking re-issues the run from its start
+(the view model resets on run_start) up to the target time in one batch.  It takes commands
+whenever it exists, before start and after its end too: the replay bar scrubs an ended replay
+and hands it to the run controller again.
 """
 
 from __future__ import annotations
@@ -16,14 +18,19 @@ import time
 
 from engine.core.events import Event
 from engine.core.outcome import RunOutcome, RunStatus
+from engine.sources.base import Source
+from engine.sources.commands import Capability, Command, Pause, Seek, SetSpeed, Stop
 
 
-class ReplaySource:
-    capabilities = frozenset({"pause", "seek", "speed"})
+class ReplaySource(Source):
+    capabilities = frozenset({Capability.STOP, Capability.PAUSE, Capability.SEEK, Capability.SPEED})
 
     def __init__(self, events: list[Event], speed: float = 1.0) -> None:
         if not events:
             raise ValueError("nothing to replay")
+        if not speed > 0:
+            raise ValueError("speed must be > 0")
+        super().__init__()
         # Recorded order, not time order: events of different processes can be stamped a
         # little out of order, and the views must see them as the live run delivered them.
         # An event is due once it and every event recorded before it are due.
@@ -37,7 +44,6 @@ class ReplaySource:
         self._next = 0  # index of the next event to hand out
         self._stopped = False
         self._lock = threading.Lock()
-        self.pids: list[int] = []  # a replay runs no process
 
     # ---------------------------------------------------------------- clock
     def now_ns(self) -> int:
@@ -59,32 +65,45 @@ class ReplaySource:
 
     # ---------------------------------------------------------------- control
     def start(self) -> None:
-        self.play()
+        self._play()
 
-    def play(self) -> None:
-        with self._lock:
-            if self._wall_anchor is None and not self._stopped:
-                self._wall_anchor = time.monotonic_ns()
+    @property
+    def accepting(self) -> bool:
+        return True
 
-    def pause(self) -> None:
-        with self._lock:
-            self._position_ns = self._now_locked()
-            self._wall_anchor = None
+    def _accept(self, command: Command) -> None:
+        match command:
+            case Pause(paused):
+                self._pause() if paused else self._play()
+            case Seek(t_s):
+                self._seek(t_s)
+            case SetSpeed(speed):
+                self._set_speed(speed)
+            case Stop():
+                self._stop()
 
     @property
     def playing(self) -> bool:
         return self._wall_anchor is not None
 
-    def set_speed(self, speed: float) -> None:
-        if not speed > 0:
-            raise ValueError("speed must be > 0")
+    def _play(self) -> None:
+        with self._lock:
+            if self._wall_anchor is None and not self._stopped:
+                self._wall_anchor = time.monotonic_ns()
+
+    def _pause(self) -> None:
+        with self._lock:
+            self._position_ns = self._now_locked()
+            self._wall_anchor = None
+
+    def _set_speed(self, speed: float) -> None:
         with self._lock:
             playing = self._wall_anchor is not None
             self._position_ns = self._now_locked()
             self._wall_anchor = time.monotonic_ns() if playing else None
             self.speed = speed
 
-    def seek(self, position_s: float) -> None:
+    def _seek(self, position_s: float) -> None:
         """Jump to `position_s` seconds after the run start; the next poll() re-issues the run."""
         with self._lock:
             target = self.t0_ns + int(max(position_s, 0.0) * 1e9)
@@ -93,7 +112,7 @@ class ReplaySource:
                 self._wall_anchor = time.monotonic_ns()
             self._next = 0
 
-    def stop(self) -> None:
+    def _stop(self) -> None:
         with self._lock:
             self._stopped = True
             self._position_ns = self._now_locked()

@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QStatusBar, QToolBar
 
+from engine.sources.commands import Abort, Capability, Command, Kill, Reset
 from gui.lanes.view import LanesView
 from gui.run.controller import RunController
 
@@ -93,25 +94,23 @@ class FailureCommands:
     def refresh(self) -> None:
         """Enable each command only while a run is live and its source supports it."""
         can = self.controller.can
-        self.actions.abort.setEnabled(can("abort"))
-        self.actions.reset.setEnabled(can("reset"))
-        self.lanes.can_kill = can("kill")
+        self.actions.abort.setEnabled(can(Capability.ABORT))
+        self.actions.reset.setEnabled(can(Capability.RESET))
+        self.lanes.can_kill = can(Capability.KILL)
 
     def abort(self) -> bool:
-        return self._send("abort", "abort", "Abort sent: the barrier breaks for every party.")
+        return self._send(Abort(), "Abort sent: the barrier breaks for every party.")
 
     def reset(self) -> bool:
-        return self._send("reset", "reset", "Reset sent: waiting parties get BrokenBarrierError.")
+        return self._send(Reset(), "Reset sent: waiting parties get BrokenBarrierError.")
 
     def kill(self, index: int) -> bool:
         lanes = self.controller.model.lanes
         name = lanes[index].name if 0 <= index < len(lanes) else f"party {index + 1}"
-        return self._send("kill", "kill_party", f"SIGKILL sent to {name}.", index)
+        return self._send(Kill(index), f"SIGKILL sent to {name}.")
 
-    def _send(self, capability: str, command: str, message: str, *args: int) -> bool:
-        if not self.controller.can(capability):
-            return False
-        sent = self.controller.command(command, *args)
+    def _send(self, command: Command, message: str) -> bool:
+        sent = self.controller.send(command)
         if sent and self.status is not None:
             self.status.showMessage(message, MESSAGE_MS)
         return sent

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from engine.core.event_log import EventLogReadError, read_event_log
 from engine.core.events import Event
+from engine.sources.commands import Pause, Seek, SetSpeed
 from engine.sources.replay import ReplaySource
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ class ReplayBar(QToolBar):
     @property
     def active(self) -> bool:
         """A replay is what the views show (playing, paused or ended)."""
-        return self.source is not None and self.controller.runner is self.source
+        return self.source is not None and self.controller.source is self.source
 
     # ------------------------------------------------------------------ steering
     def toggle_play(self) -> None:
@@ -132,26 +133,26 @@ class ReplayBar(QToolBar):
         if source is None:
             return
         if not self.controller.is_running:  # ended: play it again from the start
-            source.seek(0.0)
+            source.send(Seek(0.0))
             self.controller.start_source(source)
         elif source.playing:
-            source.pause()
+            source.send(Pause(True))
         else:
-            source.play()
+            source.send(Pause(False))
         self._show_state()
 
     def seek(self, position_s: float) -> None:
         source = self.source
         if source is None:
             return
-        source.seek(position_s)
+        source.send(Seek(position_s))
         if not self.controller.is_running:  # scrubbing an ended replay brings it back
             self.controller.start_source(source)
         self._show_state()
 
     def set_speed(self, speed: float) -> None:
         if self.source is not None:
-            self.source.set_speed(speed)
+            self.source.send(SetSpeed(speed))
 
     # ------------------------------------------------------------------ display
     def _on_run_started(self) -> None:

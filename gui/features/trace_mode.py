@@ -1,6 +1,6 @@
 """Show a traced, unmodified program (`main.py trace SCRIPT --gui`) in the main window.
 
-Why this is so small: a `TraceRunner` has the Runner interface, so the run controller shows it
+Why this is so small: a `TraceRunner` is a `Source`, so the run controller shows it
 like any run — lanes appear as the program's processes reach a barrier, named as the tracer
 names them.  What is left is the window around it: the scenario editor does not apply to a
 program we did not write, so it is greyed with a note that says what is being traced, and

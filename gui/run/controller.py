@@ -1,11 +1,14 @@
 """Own one run at a time and feed the GUI from a frame clock.
 
 Why a frame clock and not a signal per event: a crowd of 256 parties can produce thousands of
-events a second.  Every ~16 ms the timer drains *everything* the runner collected into the
+events a second.  Every ~16 ms the timer drains *everything* the source collected into the
 Qt-free `RunViewModel` in one batch and emits ONE `frame_ready(now_ns)`; the views repaint once
-from the model.  Nothing here ever blocks the GUI thread: `Runner.poll()` and `Runner.stop()`
+from the model.  Nothing here ever blocks the GUI thread: a source's `poll()` and `send()`
 return at once.  Only `shutdown()` (window close / aboutToQuit) waits, with a short bound, so
 that no party process outlives the app.
+
+What the active source can do is data (`capabilities`), so a button is enabled from
+`can(Capability.KILL)` and pressed with `send(Kill(party))`, whatever the source is.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from engine.core.events import Event
 from engine.model.view_model import Lane, LaneState, RunViewModel
 from engine.scenario import Scenario
-from engine.sources.protocol import RunSource
+from engine.sources.base import Source
+from engine.sources.commands import Capability, Command, Stop
 
 FRAME_MS = 16
 # Keep painting this long after a run ends, so release animations and the action banner fade
@@ -27,21 +31,21 @@ FRAME_MS = 16
 AFTERGLOW_NS = 3_000_000_000
 SHUTDOWN_JOIN_S = 2.0
 
-RunnerFactory = Callable[..., RunSource]
+SourceFactory = Callable[..., Source]
 
 
-def _make_runner(scenario: Scenario, speed: float, seed: int | None, **options: Any) -> RunSource:
+def _make_source(scenario: Scenario, speed: float, seed: int | None, **options: Any) -> Source:
     """The source `scenario.backend` names (processes, threads, asyncio, mpi); may raise
     ValueError (MpiUnavailable, ScenarioError) before anything starts."""
     from engine.sources.factory import (
-        make_runner,  # asyncio/MPI backends: not before the first frame
+        make_source,  # asyncio/MPI backends: not before the first frame
     )
 
-    return make_runner(scenario, speed=speed, seed=seed, **options)
+    return make_source(scenario, speed=speed, seed=seed, **options)
 
 
 class RunController(QObject):
-    """Starts, stops and polls `Runner`s; the single writer of the view model."""
+    """Starts, steers and polls one `Source` at a time; the single writer of the view model."""
 
     # now_ns (an int), once per frame after the model absorbed a batch; `object` because a
     # monotonic ns count overflows the C int that Signal(int) would carry
@@ -54,13 +58,13 @@ class RunController(QObject):
         model: RunViewModel | None = None,
         parent: QObject | None = None,
         *,
-        runner_factory: RunnerFactory = _make_runner,
+        source_factory: SourceFactory = _make_source,
         frame_ms: int = FRAME_MS,
     ) -> None:
         super().__init__(parent)
         self.model = model if model is not None else RunViewModel()
-        self._factory = runner_factory
-        self._runner: RunSource | None = None
+        self._factory = source_factory
+        self._source: Source | None = None
         self._active = False
         self._afterglow_until_ns = 0
         self.frames = 0
@@ -71,9 +75,9 @@ class RunController(QObject):
 
     # ------------------------------------------------------------------ queries
     @property
-    def runner(self) -> RunSource | None:
-        """The current (or last) runner."""
-        return self._runner
+    def source(self) -> Source | None:
+        """The current (or last) source."""
+        return self._source
 
     @property
     def is_running(self) -> bool:
@@ -83,7 +87,22 @@ class RunController(QObject):
     @property
     def last_events(self) -> list[Event]:
         """Every event of the current or last run (a copy, safe to export)."""
-        return list(self._runner.events) if self._runner is not None else []
+        return list(self._source.events) if self._source is not None else []
+
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        """What the active source can be asked to do; empty when no run is active."""
+        source = self._source
+        return source.capabilities if self._active and source is not None else frozenset()
+
+    def can(self, capability: Capability) -> bool:
+        """Whether the active source supports `capability` (a button's enabled state)."""
+        return capability in self.capabilities
+
+    def clock(self) -> int:
+        """Now, on the source's clock (a replay maps wall time onto the recorded clock)."""
+        source = self._source
+        return source.now_ns() if source is not None else time.monotonic_ns()
 
     # ------------------------------------------------------------------ commands
     def start(
@@ -91,55 +110,40 @@ class RunController(QObject):
     ) -> bool:
         """Start a run; False (and nothing happens) while a run is still active.
 
-        `options` go to the runner (presenter_gate, step_stages, start_method …)."""
+        `options` go to the source (presenter_gate, step_stages, start_method …)."""
         if self._active:
             return False
         return self.start_source(self._factory(scenario, speed, seed, **options))
 
-    def start_source(self, runner: RunSource) -> bool:
+    def start_source(self, source: Source) -> bool:
         """Show any event source (a replay, a traced program …) exactly like a live run."""
         if self._active:
             return False
-        self._runner = runner
+        self._source = source
         self._active = True
-        runner.start()
+        source.start()
         self._timer.start()
         self.run_started.emit()
         return True
 
+    def send(self, command: Command) -> bool:
+        """Forward `command` to the active source; False if no run is active or the source
+        does not support it.  Never blocks: the source's own thread carries it out."""
+        source = self._source
+        return self._active and source is not None and source.send(command)
+
     def stop(self) -> None:
-        """Ask the run to end; returns at once (the runner terminates, then kills)."""
-        if self._runner is not None and self._active:
-            self._runner.stop()
-
-    def can(self, capability: str) -> bool:
-        """Whether the active source supports abort/reset/kill/gate/step/pause/seek/speed."""
-        runner = self._runner
-        return self._active and runner is not None and capability in runner.capabilities
-
-    def command(self, name: str, *args: Any) -> bool:
-        """Forward a non-blocking command (abort, reset, kill_party, release_gate,
-        continue_stage, pause, play, seek, set_speed) to the active source if it supports it."""
-        runner = self._runner
-        method = getattr(runner, name, None) if runner is not None else None
-        if method is None or not self._active:
-            return False
-        method(*args)
-        return True
-
-    def clock(self) -> int:
-        """Now, on the source's clock (a replay maps wall time onto the recorded clock)."""
-        now_ns = getattr(self._runner, "now_ns", None)
-        return int(now_ns()) if now_ns is not None else time.monotonic_ns()
+        """Ask the run to end; returns at once (the source terminates, then kills)."""
+        self.send(Stop())
 
     def shutdown(self) -> None:
         """For window close / aboutToQuit: stop and wait (bounded) for every party to go."""
-        runner = self._runner
+        source = self._source
         self._timer.stop()
-        if runner is None or not self._active:
+        if source is None or not self._active:
             return
-        runner.stop()
-        runner.join(SHUTDOWN_JOIN_S)
+        source.send(Stop())
+        source.join(SHUTDOWN_JOIN_S)
         self._active = False
 
     def preview(self, scenario: Scenario) -> None:
@@ -159,26 +163,26 @@ class RunController(QObject):
     # ------------------------------------------------------------------ the clock
     def _tick(self) -> None:
         now = self.clock()
-        runner = self._runner
-        if runner is not None and self._active:
-            done = runner.done  # read before polling: a done runner has delivered everything
-            batch = runner.poll()
+        source = self._source
+        if source is not None and self._active:
+            done = source.done  # read before polling: a done source has delivered everything
+            batch = source.poll()
             if batch:
                 self.model.apply(batch)
             self.frames += 1
             self.frame_ready.emit(now)
             if done:
-                self._finish(runner, now)
+                self._finish(source, now)
             return
         self.frames += 1
         self.frame_ready.emit(now)
         if time.monotonic_ns() >= self._afterglow_until_ns:  # wall time: a replay's clock stops
             self._timer.stop()
 
-    def _finish(self, runner: RunSource, now: int) -> None:
+    def _finish(self, source: Source, now: int) -> None:
         self._active = False
         self._afterglow_until_ns = time.monotonic_ns() + AFTERGLOW_NS
-        outcome = runner.outcome
+        outcome = source.outcome
         code = outcome.exit_code if outcome is not None else 1
-        runner.join(0)
+        source.join(0)
         self.run_finished.emit(code)

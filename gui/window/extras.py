@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
+from engine.sources.commands import Abort, Capability, ContinueStage, ReleaseGate, Reset
 from gui.features.exports import Exports
 from gui.features.presentation import Presentation
 from gui.features.replay_bar import ReplayBar
@@ -128,11 +129,11 @@ class Extras(QObject):
         menu.addSeparator()
         menu.addActions([release, cont])
         for key, text, command in (
-            ("abort", "Abort Barrier", "abort"),
-            ("reset", "Reset Barrier", "reset"),
+            ("abort", "Abort Barrier", Abort()),
+            ("reset", "Reset Barrier", Reset()),
         ):
             if not shortcut_taken(w, key[0].upper()):  # the failure controls may own A and R
-                self._add(key, text, partial(w.controller.command, command), key[0].upper())
+                self._add(key, text, partial(w.controller.send, command), key[0].upper())
         self._add("space", "Run / Stop", self.space, "Space")
         self._add("slower", "Slower", partial(self.step_speed, -1), "[", "Slow motion: slower ([)")
         self._add("faster", "Faster", partial(self.step_speed, 1), "]", "Faster (])")
@@ -260,10 +261,10 @@ class Extras(QObject):
             self.window.run()
 
     def release_gate(self) -> bool:
-        return self.window.controller.command("release_gate")
+        return self.window.controller.send(ReleaseGate())
 
     def continue_stage(self) -> bool:
-        return self.window.controller.command("continue_stage")
+        return self.window.controller.send(ContinueStage())
 
     def step_speed(self, direction: int) -> float:
         """[ and ]: the next slower/faster of the usual speeds (0.1× … 50×), between runs."""
@@ -303,16 +304,15 @@ class Extras(QObject):
         w, a = self.window, self.actions
         self.presentation.fit_timeline_names()
         running = w.controller.is_running
-        runner = w.controller.runner
         live = running and not self.replay.active
         gate_ready = live and any(presenter_turn(lane) for lane in w.model.lanes)
-        a["release_gate"].setEnabled(gate_ready and getattr(runner, "presenter", None) is not None)
+        a["release_gate"].setEnabled(gate_ready and w.controller.can(Capability.GATE))
         a["continue_stage"].setEnabled(live and held_stage(w.model) is not None)
         a["presenter_gate"].setEnabled(not running)
         a["step_stages"].setEnabled(not running)
         for key in ("abort", "reset"):
             if key in a:
-                a[key].setEnabled(live and w.controller.can(key))
+                a[key].setEnabled(live and w.controller.can(Capability(key)))
 
 
 def install_extras(window: MainWindow) -> Extras:

@@ -58,7 +58,7 @@ def run_to_end(qtbot: QtBot, window: MainWindow, backend: str, shot_name: str = 
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS) as done:
         assert window.run()
     window.controller.frame_ready.disconnect(mid_run)
-    runner = window.controller.runner
+    runner = window.controller.source
     assert runner is not None
     started = runner.events[0]
     assert started.kind == "run_start" and started.get("backend") == backend
@@ -156,7 +156,7 @@ def test_mpi_unavailable_shows_the_reason_inline_and_does_not_start(
     problem = window.panel.form.backend_problem
     assert problem.isVisibleTo(window) and "mpiexec not found" in problem.text()
     assert not window.run()
-    assert not window.controller.is_running and window.controller.runner is None
+    assert not window.controller.is_running and window.controller.source is None
     slot = window.panel.form.slots["backend"]
     assert slot.has_error and "mpiexec" in slot.message
     assert "Cannot run" in window.statusBar().currentMessage()
@@ -181,7 +181,7 @@ def test_invalid_combinations_show_the_inline_error_and_do_not_start(
     window.panel.set_scenario(parse_scenario(base))
     choose(window, backend)
     assert not window.run()
-    assert window.controller.runner is None
+    assert window.controller.source is None
     error = window.panel.form.slots[slot]
     assert error.has_error and words in error.message
 

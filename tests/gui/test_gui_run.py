@@ -101,7 +101,7 @@ def test_stop_mid_run_ends_every_party_and_a_new_run_works(
         lambda: sum(lane.state == LaneState.WORKING for lane in controller.model.lanes) == 32,
         timeout=20_000,
     )
-    runner = controller.runner
+    runner = controller.source
     assert runner is not None and len(runner.pids) == 32
     pids = list(runner.pids)
     assert not controller.start(load_preset("launch"), FAST, None), "started during a run"
@@ -131,7 +131,7 @@ def test_shutdown_is_bounded_and_leaves_no_party(
 ) -> None:
     controller, _, _ = rig
     controller.start(load_preset("crowd"), 0.2, None)
-    runner = controller.runner
+    runner = controller.source
     assert runner is not None
     qtbot.waitUntil(lambda: len(runner.pids) == 32, timeout=20_000)
     began = time.monotonic()

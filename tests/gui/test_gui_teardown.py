@@ -66,7 +66,7 @@ def test_closing_the_window_mid_run_ends_every_party(qtbot: QtBot) -> None:
         lambda: sum(lane.state == LaneState.WORKING for lane in window.model.lanes) == 3,
         timeout=20_000,
     )
-    runner = window.controller.runner
+    runner = window.controller.source
     assert runner is not None
     parties = [psutil.Process(pid) for pid in runner.pids]  # type: ignore[attr-defined]
     assert len(parties) == 3

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from engine.core.events import Event
 from engine.model.view_model import LaneState, RunViewModel
+from engine.sources.commands import Capability
 from engine.sources.tracer.runner import TraceRunner
 from gui.features.trace_mode import start_trace
 from gui.lanes.overlay import barrier_counts
@@ -48,7 +49,8 @@ def trace(qtbot: QtBot, window: MainWindow, program: str, *args: str) -> int:
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS) as done:
         assert start_trace(window, runner)
         assert window.panel.locked and program in window.panel.lock_note.text()
-        assert window.controller.can("kill") and not window.controller.can("abort")
+        assert window.controller.can(Capability.KILL)
+        assert not window.controller.can(Capability.ABORT)
     return int(done.args[0])
 
 

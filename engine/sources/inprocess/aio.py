@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from engine.core.sink import CallbackSink, EventSink
 from engine.sources.inprocess.async_barrier import AsyncBarrier, task_sink
@@ -23,7 +25,7 @@ JOIN_S = 5.0
 
 
 class AsyncioRunner(InProcessRunner):
-    """Runner interface; parties are asyncio tasks on a loop in a background thread."""
+    """A `Source` whose parties are asyncio tasks on a loop in a background thread."""
 
     backend = "asyncio"
 
@@ -46,21 +48,21 @@ class AsyncioRunner(InProcessRunner):
         self._loop = asyncio.new_event_loop()
         self._loop_thread.start()
 
-    def _on_loop(self, coro_fn: str) -> None:
+    def _on_loop(self, operation: Callable[[], Coroutine[Any, Any, None]]) -> None:
         """Schedule barrier.abort()/reset() on the loop without waiting for it."""
         if self._loop is None:
             return
-        coro = getattr(self.barrier, coro_fn)()
+        coro = operation()
         try:
             asyncio.run_coroutine_threadsafe(coro, self._loop)
         except RuntimeError:  # the loop already closed: every task has finished
             coro.close()
 
     def _abort_barrier(self) -> None:
-        self._on_loop("abort")
+        self._on_loop(self.barrier.abort)
 
     def _reset_barrier(self) -> None:
-        self._on_loop("reset")
+        self._on_loop(self.barrier.reset)
 
     def _interrupt(self) -> None:
         if self._loop is None:

@@ -19,17 +19,19 @@ from engine.core.events import Event, WireEvent
 from engine.core.outcome import decide_outcome
 from engine.core.timers import Timers
 from engine.scenario import Scenario, scenario_to_dict
-from engine.sources.base import DEFAULT_STUCK_GRACE_S, EventSource, scaled_plan
+from engine.sources.base import DEFAULT_STUCK_GRACE_S, Source, scaled_plan
+from engine.sources.commands import Abort, Capability, Command, Reset, Stop
 from engine.sources.watch import BarrierWatch, Finding
 
-_REQUEST = "__request__"
 
+class InProcessRunner(Source):
+    """A run whose parties live in this process.  Subclasses start and stop the parties.
 
-class InProcessRunner(EventSource):
-    """A run whose parties live in this process.  Subclasses start and stop the parties."""
+    The inbox carries both kinds of item in arrival order: a party's event (a wire tuple) or
+    a caller's command (a frozen dataclass, engine.sources.commands)."""
 
     backend = "?"
-    capabilities = frozenset({"abort", "reset"})
+    capabilities = frozenset({Capability.STOP, Capability.ABORT, Capability.RESET})
 
     def __init__(
         self,
@@ -48,7 +50,7 @@ class InProcessRunner(EventSource):
         self.timeout = scenario.timeout / speed if scenario.timeout is not None else None
         self.stuck_grace_s = stuck_grace_s
         self.start_method = self.backend  # shown where a process run shows its start method
-        self.inbox: queue.Queue[Any] = queue.Queue()
+        self.inbox: queue.Queue[WireEvent | Command] = queue.Queue()
         self.watch = BarrierWatch(scenario.parties, [p.name for p in scenario.party])
         self._timers = Timers()
         self._exited: dict[int, int | None] = {}
@@ -90,14 +92,8 @@ class InProcessRunner(EventSource):
         self._started = True
         self._start_thread(self._supervise, f"{self.backend}-supervisor")
 
-    def stop(self) -> None:
-        self.inbox.put((_REQUEST, "stop"))
-
-    def abort(self) -> None:
-        self.inbox.put((_REQUEST, "abort"))
-
-    def reset(self) -> None:
-        self.inbox.put((_REQUEST, "reset"))
+    def _accept(self, command: Command) -> None:
+        self.inbox.put(command)
 
     # ----------------------------------------------------------------- supervisor
     def _supervise(self) -> None:
@@ -124,10 +120,10 @@ class InProcessRunner(EventSource):
             item = None
         batch: list[Event] = []
         while item is not None:
-            if item[0] == _REQUEST:
-                self._on_request(item[1])
-            else:
+            if isinstance(item, tuple):
                 batch.append(Event.from_wire(item))
+            else:
+                self._on_request(item)
             try:
                 item = self.inbox.get_nowait()
             except queue.Empty:
@@ -141,14 +137,20 @@ class InProcessRunner(EventSource):
         self._handle(self.watch.check_stranded(time.monotonic()))
         self._timers.run_due()
 
-    def _on_request(self, what: str) -> None:
-        if what == "stop" and not self._stopped:
-            self._stopped = self.watch.stopping = True
-            self._post("stop")
-            self._interrupt()
-        elif what in ("abort", "reset") and not self._stopped:
-            self._post(what, by="user")
-            self._abort_barrier() if what == "abort" else self._reset_barrier()
+    def _on_request(self, command: Command) -> None:
+        if self._stopped:
+            return
+        match command:
+            case Stop():
+                self._stopped = self.watch.stopping = True
+                self._post("stop")
+                self._interrupt()
+            case Abort():
+                self._post("abort", by="user")
+                self._abort_barrier()
+            case Reset():
+                self._post("reset", by="user")
+                self._reset_barrier()
 
     def _handle(self, finding: Finding | None) -> None:
         if finding is None:

@@ -29,7 +29,7 @@ JOIN_S = 5.0
 
 
 class ThreadRunner(InProcessRunner):
-    """Runner interface; parties are threads of this process."""
+    """A `Source` whose parties are threads of this process."""
 
     backend = "threads"
 

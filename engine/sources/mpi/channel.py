@@ -45,7 +45,7 @@ class RankLink:
     exitcode: int | None = None  # from `bye`; None if it ended without saying so
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def send(self, message: tuple[Any, ...]) -> None:
+    def send(self, message: object) -> None:
         with self.lock:
             self.conn.send(message)
 
@@ -93,7 +93,7 @@ class EventChannel:
         self._spawn_thread(self._accept_loop, "mpi-accept")
         self._spawn_thread(self._event_loop, "mpi-events")
 
-    def send(self, rank: int, message: tuple[Any, ...]) -> bool:
+    def send(self, rank: int, message: object) -> bool:
         with self._lock:
             link = self.links.get(rank)
         if link is None or rank in self.finished:
@@ -104,7 +104,7 @@ class EventChannel:
             return False
         return True
 
-    def broadcast(self, message: tuple[Any, ...]) -> None:
+    def broadcast(self, message: object) -> None:
         for rank in list(self.links):
             self.send(rank, message)
 

@@ -11,10 +11,12 @@ the app's files.  Everything a rank needs arrives over one authenticated
     app  → rank  ("offset", applied_ns)      what the app will add to this rank's clock
     rank → app   WireEvent …                 the tuples a party process sends (engine.core.events)
     rank → app   ("bye", exitcode)           just before the rank exits on its own
-    app  → rank  ("kill", reason) | ("stop",)   at any time after the job
+    app  → rank  Kill(rank) | Stop()         at any time after the job (engine.sources.commands)
 
-Control tags never collide with event kinds (engine.core.events.KINDS).  The rank side imports only
-the standard library, mpi4py and stdlib-only engine modules, so a remote host needs no Qt.
+Control tags never collide with event kinds (engine.core.events.KINDS); the app's requests are
+the same frozen commands a caller sends to any source, so a rank matches them by type.  The
+rank side imports only the standard library, mpi4py and stdlib-only engine modules, so a remote
+host needs no Qt.
 """
 
 from __future__ import annotations

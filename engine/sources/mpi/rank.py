@@ -24,6 +24,7 @@ from typing import Any
 
 from engine.core.barrier import BrokenBarrierError
 from engine.core.lifeline import die_with_parent, ignore_interrupts
+from engine.sources.commands import Kill, Stop
 from engine.sources.mpi.protocol import (
     AUTHKEY_ENV,
     PING_ROUNDS,
@@ -145,9 +146,9 @@ def _listen(conn: Connection[Any, Any], sink: Any, leaving: threading.Event) -> 
             if leaving.is_set():
                 return
             os._exit(EXIT_APP_GONE)
-        if message[0] == "kill":
-            kill_self(sink, str(message[1]))
-        elif message[0] == "stop":
+        if isinstance(message, Kill):
+            kill_self(sink, "user")
+        elif isinstance(message, Stop):
             os._exit(EXIT_APP_GONE)
 
 

@@ -1,8 +1,8 @@
-"""Run a scenario as MPI ranks launched with mpiexec, behind the Runner interface.
+"""Run a scenario as MPI ranks launched with mpiexec, behind the `Source` interface.
 
 The caller (GUI frame timer, headless loop, tests) never blocks: `poll()` returns what arrived,
-`stop()` and `kill_party()` only ask; a supervisor thread launches mpiexec, watches it, and tears
-the job down.  Events reach us from every rank over the TCP event channel
+`send(Stop())` and `send(Kill(party))` only ask; a supervisor thread launches mpiexec, watches
+it, and tears the job down.  Events reach us from every rank over the TCP event channel
 (engine.sources.mpi.channel), already on the app's clock.
 
 Teardown, in order: Stop sends `stop` to every rank and SIGTERM to mpiexec (which forwards it
@@ -14,7 +14,7 @@ channel to the app closes — so no rank can outlive the app, on any host.
 
 from __future__ import annotations
 
-import contextlib
+import collections
 import ctypes
 import os
 import secrets
@@ -27,11 +27,13 @@ import time
 from typing import IO
 
 from engine.scenario import Scenario
-from engine.sources.base import EventSource, scaled_plan
+from engine.sources.base import Source, scaled_plan
+from engine.sources.commands import Capability, Command, Kill, Stop
 from engine.sources.mpi.channel import EventChannel
 from engine.sources.mpi.config import MpiConfig, MpiUnavailable, load_config, rank_environment
 from engine.sources.mpi.outcome import decide_mpi_outcome
 from engine.sources.mpi.plan import launch_failure, rank_jobs, run_start_data
+from engine.sources.process_group import signal_group
 
 # Linux: mpiexec gets PR_SET_PDEATHSIG, so it dies with the app.  libc is loaded here, before
 # any fork, so the child only makes one foreign call between fork and exec.
@@ -42,10 +44,11 @@ CONNECT_TIMEOUT_S = 30.0
 DRAIN_S = 2.0
 
 
-class MpiRunner(EventSource):
+class MpiRunner(Source):
     """One run of one scenario as MPI ranks.  Start it, poll it for events, stop it."""
 
-    capabilities = frozenset({"kill"})  # no abort/reset: MPI has no such barrier operations
+    # no abort/reset: MPI has no such barrier operations
+    capabilities = frozenset({Capability.STOP, Capability.KILL})
 
     def __init__(
         self,
@@ -71,7 +74,7 @@ class MpiRunner(EventSource):
         self.failure: str | None = None
         self.returncode: int | None = None  # mpiexec's
         self.stopped = False
-        self._requests: list[str] = []
+        self._requests: collections.deque[Command] = collections.deque()
         self._wake = threading.Event()
         self._channel: EventChannel | None = None
 
@@ -79,21 +82,15 @@ class MpiRunner(EventSource):
     def start(self) -> None:
         self._start_thread(self._main, "mpi-supervisor")
 
-    def stop(self) -> None:
-        """End the whole MPI job now."""
-        self._request("stop")
-
-    def kill_party(self, index: int) -> None:
-        """Have one rank SIGKILL itself, as a crash would; mpiexec then ends the rest."""
-        self._request(f"kill:{index}")
-
     @property
     def pids(self) -> list[int]:
         """The ranks' pids (on their own hosts)."""
         return self._channel.pids() if self._channel is not None else []
 
-    def _request(self, what: str) -> None:
-        self._requests.append(what)
+    def _accept(self, command: Command) -> None:
+        """Stop ends the whole job; Kill has one rank SIGKILL itself, as a crash would
+        (mpiexec then ends the rest)."""
+        self._requests.append(command)
         self._wake.set()
 
     # ----------------------------------------------------------------- supervisor side
@@ -114,7 +111,7 @@ class MpiRunner(EventSource):
                 channel = self._open_channel(key)
                 self._channel = channel
                 channel.start()
-                if "stop" in self._requests:  # stopped before it began: launch nothing
+                if any(isinstance(r, Stop) for r in self._requests):  # launch nothing
                     self.stopped = True
                     self._post("stop")
                 else:
@@ -167,13 +164,13 @@ class MpiRunner(EventSource):
             self._wake.wait(min(waits, default=0.1))
             self._wake.clear()
             while self._requests:
-                request = self._requests.pop(0)
-                if request == "stop" and not self.stopped:
-                    self.stopped = True
-                    self._post("stop")
-                    kill_at = self._terminate(proc, channel)
-                elif request.startswith("kill:"):
-                    channel.send(int(request.removeprefix("kill:")), ("kill", "user"))
+                match self._requests.popleft():
+                    case Stop() if not self.stopped:
+                        self.stopped = True
+                        self._post("stop")
+                        kill_at = self._terminate(proc, channel)
+                    case Kill(party) as kill:
+                        channel.send(party, kill)  # the rank kills itself (it may be remote)
             now = time.monotonic()
             if kill_at is None and self.failure is None:
                 self.failure = channel.failure or self._connect_problem(channel, now, deadline)
@@ -197,7 +194,7 @@ class MpiRunner(EventSource):
         )
 
     def _terminate(self, proc: subprocess.Popen[bytes], channel: EventChannel) -> float:
-        channel.broadcast(("stop",))
+        channel.broadcast(Stop())
         _signal_job(proc, signal.SIGTERM)
         return time.monotonic() + KILL_GRACE_S
 
@@ -230,8 +227,7 @@ def _signal_job(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
     group also catches launchers that keep their ranks in it (other MPIs, wrapper scripts).
     """
     if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, sig)
+        signal_group(proc.pid, sig)
 
 
 def _die_with_app() -> None:

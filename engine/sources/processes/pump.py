@@ -9,10 +9,12 @@ duties (kill grace, fault injection, stuck-barrier handling) need one clock and 
 from __future__ import annotations
 
 import collections
+import contextlib
 import math
 import os
 import select
 import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from engine.core.events import Event, WireEvent, event_from_wire
 from engine.core.timers import Timers
 from engine.core.wire import read_wires
 from engine.scenario import Scenario
+from engine.sources.commands import Abort, Command, ContinueStage, Kill, ReleaseGate, Reset, Stop
 from engine.sources.processes.party import PartyControls, PartyJob, party_main
 from engine.sources.watch import BarrierWatch, Finding
 
@@ -49,22 +52,29 @@ class PumpState:
 
 
 class RunPump:
+    """Everything that happens on a process run's pump thread; `request()` is its only door.
+
+    Built by the process source (engine.sources.processes.runner) when the run starts; `run()`
+    is the thread's whole body.  Requests from any thread are typed commands, queued and handled
+    in the order they were made, between two reads of the event pipe.
+    """
+
     def __init__(
         self,
         ctx: Any,
-        step_gate: Any,
         scenario: Scenario,
         jobs: list[PartyJob],
         barrier: InstrumentedBarrier,
         deliver: Deliver,
-        wake_fd: int,
+        *,
+        step_gate: Any = None,
         stuck_grace_s: float,
         timeout: float | None,
     ) -> None:
         self.ctx, self.scenario, self.jobs, self.barrier = ctx, scenario, jobs, barrier
-        self.deliver, self.wake_fd = deliver, wake_fd
+        self.deliver = deliver
         self.stuck_grace_s, self.timeout = stuck_grace_s, timeout
-        self.requests: collections.deque[str] = collections.deque()
+        self.requests: collections.deque[Command] = collections.deque()
         self.procs: list[Any] = []
         self.state = PumpState()
         self.watch = BarrierWatch(barrier.parties, [j.name for j in jobs])
@@ -81,6 +91,46 @@ class RunPump:
         self._rx = bytearray()  # bytes read from the event pipe, not yet a whole frame
         self._faulty = any(spec.fault is not None for spec in scenario.party)
         self._presenting = step_gate is not None or any(job.presenter for job in jobs)
+        # A request wakes the pump through this pipe; closed when the run ends (then requests
+        # are dropped: there is nothing left to act on).
+        self.wake_fd, self._wake_w = os.pipe()
+        os.set_blocking(self._wake_w, False)  # a full pipe already wakes the pump
+        self._wake_lock = threading.Lock()
+        self._wake_open = True
+
+    # ------------------------------------------------------------------ any thread
+    def request(self, command: Command) -> None:
+        """Queue `command` for the pump thread and wake it; returns at once."""
+        with self._wake_lock:
+            if not self._wake_open:
+                return
+            self.requests.append(command)
+            with contextlib.suppress(BlockingIOError):
+                os.write(self._wake_w, b"x")
+
+    # ------------------------------------------------------------------ the pump thread
+    def run(self, opening: Event) -> PumpState:
+        """Deliver `opening` (run_start), start the parties, supervise them to the end.
+
+        Whatever goes wrong, every process is gone and every event delivered on return."""
+        reader, writer = self.ctx.Pipe(duplex=False)
+        try:
+            self.deliver([opening])
+            self.start_parties(writer)
+            writer.close()
+            self.supervise(reader)
+        except Exception as exc:  # e.g. a start method that cannot start here: end cleanly
+            self.state.failure = f"could not run the parties: {type(exc).__name__}: {exc}"
+        finally:
+            writer.close()
+            self.kill_leftovers()
+            self.drain(reader)
+            reader.close()
+            with self._wake_lock:
+                self._wake_open = False
+                os.close(self.wake_fd)
+                os.close(self._wake_w)
+        return self.state
 
     # ------------------------------------------------------------------ helpers
     def post(
@@ -94,7 +144,7 @@ class RunPump:
     # ------------------------------------------------------------------ lifecycle
     def start_parties(self, writer: Any) -> None:
         for job in self.jobs:
-            if self.requests and "stop" in self.requests:
+            if any(isinstance(request, Stop) for request in self.requests):
                 break
             controls = PartyControls(self.step_gate, None, self.start_gate)
             if job.presenter:
@@ -218,7 +268,7 @@ class RunPump:
             delay = KILL_IN_WAIT_DELAY_S
         else:
             return
-        self.after(delay, lambda: self.kill_party(event.party or 0, "fault"))
+        self.after(delay, lambda: self.kill(event.party or 0, "fault"))
 
     def _follow_presenter(self, event: Event) -> None:
         if event.kind == "hold" and event.stage is not None:
@@ -226,23 +276,26 @@ class RunPump:
         elif event.kind == "work_start" and event.get("workload") == "presenter":
             self._presenter_ready = True
 
-    def _on_request(self, request: str) -> None:
-        if request == "stop" and not self.state.stopped:
-            self.state.stopped = self.watch.stopping = True
-            self.post("stop")
-            self._terminate_all("stop")
-        elif request in ("abort", "reset"):
-            self._start_op(request, by="user")
-        elif request == "gate" and self._presenter_ready and self._gate_writer is not None:
-            self._presenter_ready = False  # one press opens one stage's gate
-            self._gate_writer.send_bytes(b"g")
-        elif request == "continue" and self.step_gate is not None:
-            self.step_gate.value = max(self.step_gate.value, self._held_stage)
-        elif request.startswith("kill:"):
-            self.kill_party(int(request.removeprefix("kill:")), "user")
+    def _on_request(self, request: Command) -> None:
+        match request:
+            case Stop() if not self.state.stopped:
+                self.state.stopped = self.watch.stopping = True
+                self.post("stop")
+                self._terminate_all("stop")
+            case Abort():
+                self._start_op("abort", by="user")
+            case Reset():
+                self._start_op("reset", by="user")
+            case ReleaseGate() if self._presenter_ready and self._gate_writer is not None:
+                self._presenter_ready = False  # one press opens one stage's gate
+                self._gate_writer.send_bytes(b"g")
+            case ContinueStage() if self.step_gate is not None:
+                self.step_gate.value = max(self.step_gate.value, self._held_stage)
+            case Kill(party):
+                self.kill(party, "user")
 
     # ------------------------------------------------------------------ actions
-    def kill_party(self, index: int, reason: str) -> bool:
+    def kill(self, index: int, reason: str) -> bool:
         for party, proc in self._live.values():
             if party == index and proc.is_alive():
                 self.post("kill", index, proc.pid, reason=reason, signal="SIGKILL")
@@ -278,5 +331,3 @@ class RunPump:
                 message=f"{op}() did not return within {OP_DEADLINE_S:g} s: "
                 "the barrier is wedged (a party died inside wait()).",
             )
-
-    # ------------------------------------------------------------------ timers

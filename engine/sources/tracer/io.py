@@ -8,6 +8,7 @@ draining its pipes).  Everything is non-blocking except the short auth handshake
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import multiprocessing
 import multiprocessing.connection as mpc
@@ -18,12 +19,13 @@ import signal
 import socket
 import subprocess
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, BinaryIO
 
 from engine.core.events import Event
-
-if TYPE_CHECKING:
-    from engine.sources.tracer.runner import TraceRunner
+from engine.sources.commands import Command, Kill, Stop
+from engine.sources.process_group import signal_group
+from engine.sources.tracer.collector import TraceCollector
 
 READ_SIZE = 65536
 END_GRACE_S = 1.0  # after the main process exits: helpers (forkserver, …) may finish
@@ -33,15 +35,25 @@ POLL_S = 0.1  # only without pidfd (non-Linux): how often to check the main proc
 
 
 class ProgramIO:
+    """The loop over one traced program.  It owns what happens on the pump thread: the
+    program's `stopped` flag and `program_exit`, read by the source once `run()` returns."""
+
     def __init__(
         self,
-        runner: TraceRunner,
         server: socket.socket,
         key: bytes,
         proc: subprocess.Popen[bytes],
+        collector: TraceCollector,
+        deliver: Callable[[list[Event]], None],
+        requests: collections.deque[Command],
         wake_fd: int,
+        echo: dict[str, BinaryIO],
     ) -> None:
-        self.runner, self.server, self.key, self.proc = runner, server, key, proc
+        self.server, self.key, self.proc = server, key, proc
+        self.collector, self.deliver, self.requests = collector, deliver, requests
+        self.echo = echo  # stdout/stderr to copy the program's bytes to ({} = no echo)
+        self.stopped = False
+        self.program_exit: int | None = None
         self.sel = selectors.DefaultSelector()
         self.pipes: dict[int, list[int]] = {}  # pid -> its open output fds
         self.main_pid = proc.pid
@@ -82,12 +94,12 @@ class ProgramIO:
         now = time.monotonic()
         if self.stop_kill_at is not None and now >= self.stop_kill_at:
             self.stop_kill_at = None
-            self.runner._kill_group(signal.SIGKILL)
+            self._signal_program(signal.SIGKILL)
         if self.error_end_at is not None and now >= self.error_end_at:
             # Python would now wait forever in join() for children stuck at a barrier;
             # a visualiser must not: end them, the program's error stays the reported cause.
             self.error_end_at = None
-            if self.deadline is None and self.runner._kill_group(signal.SIGTERM):
+            if self.deadline is None and self._signal_program(signal.SIGTERM):
                 self.stop_kill_at = now + STOP_GRACE_S
 
     def _busy(self) -> bool:
@@ -111,8 +123,8 @@ class ProgramIO:
     def _check_main(self) -> None:
         if self.deadline is not None or self.proc.poll() is None:
             return
-        self.runner.program_exit = self.proc.returncode
-        self._deliver(self.runner.collector.gone(self.main_pid, self.proc.returncode))
+        self.program_exit = self.proc.returncode
+        self._deliver(self.collector.gone(self.main_pid, self.proc.returncode))
         self.deadline = time.monotonic() + END_GRACE_S
         if self.pidfd is not None:
             self.sel.unregister(self.pidfd)
@@ -120,23 +132,29 @@ class ProgramIO:
             self.pidfd = None
 
     def _handle_requests(self) -> None:
-        runner = self.runner
-        while runner.requests:
-            what = runner.requests.popleft()
-            if what == "stop" and not runner._stopped:
-                runner._stopped = True
-                runner._post("stop")
-                runner._kill_group(signal.SIGTERM)
-                self.stop_kill_at = time.monotonic() + STOP_GRACE_S
-            elif what.startswith("kill:"):
-                self._kill_lane(int(what.removeprefix("kill:")))
+        while self.requests:
+            match self.requests.popleft():
+                case Stop() if not self.stopped:
+                    self.stopped = True
+                    self._post("stop")
+                    self._signal_program(signal.SIGTERM)
+                    self.stop_kill_at = time.monotonic() + STOP_GRACE_S
+                case Kill(party):
+                    self._kill_lane(party)
 
     def _kill_lane(self, party: int) -> None:
-        pids = self.runner.collector.lane_pids
+        pids = self.collector.lane_pids
         if 0 <= party < len(pids):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pids[party], signal.SIGKILL)
-                self.runner._post("kill", party, reason="user", signal="SIGKILL", pid=pids[party])
+                self._post("kill", party, reason="user", signal="SIGKILL", pid=pids[party])
+
+    def _signal_program(self, sig: signal.Signals) -> bool:
+        """Signal everything the program started (its own session); False once nothing is left."""
+        return signal_group(self.proc.pid, sig)
+
+    def _post(self, kind: str, party: int | None = None, **data: Any) -> None:
+        self._deliver([Event(kind, time.monotonic_ns(), party, os.getpid(), None, data)])
 
     # ------------------------------------------------------------------ connections
     def _accept(self) -> None:
@@ -165,7 +183,7 @@ class ProgramIO:
                 elif pid is not None:
                     if message[0] == "bye":
                         self._drain_pid(pid)
-                    self._deliver(self.runner.collector.message(pid, message))
+                    self._deliver(self.collector.message(pid, message))
                     if message[0] == "bye":
                         conn.send(("ack",))
                     elif message[0] == "error":
@@ -175,10 +193,10 @@ class ProgramIO:
             conn.close()
             if pid is not None and pid != self.main_pid:
                 self._drain_pid(pid)
-                self._deliver(self.runner.collector.gone(pid, None))
+                self._deliver(self.collector.gone(pid, None))
 
     def _hello(self, conn: Any, message: tuple[Any, ...]) -> int:
-        info, events = self.runner.collector.hello(message)
+        info, events = self.collector.hello(message)
         self._deliver(events)
         count = int(message[-1])
         if count:
@@ -196,7 +214,7 @@ class ProgramIO:
 
     def _read_pipe(self, fd: int, pid: int, stream: str) -> str:
         """Read what is there: "data", "empty" (would block) or "eof" (the fd is then closed)."""
-        collector = self.runner.collector
+        collector = self.collector
         try:
             data = os.read(fd, READ_SIZE)
         except BlockingIOError:
@@ -214,14 +232,14 @@ class ProgramIO:
         return "data"
 
     def _echo(self, stream: str, data: bytes) -> None:
-        out = self.runner._echo.get(stream)
+        out = self.echo.get(stream)
         if out is None:
             return
         try:
             out.write(data)
             out.flush()
         except (OSError, ValueError):  # e.g. `| head` closed our stdout: stop echoing
-            self.runner._echo.pop(stream, None)
+            self.echo.pop(stream, None)
 
     def _drain_pid(self, pid: int) -> None:
         """Read everything `pid` has written so far (its pipes never block us)."""
@@ -233,16 +251,16 @@ class ProgramIO:
 
     def _finish(self) -> None:
         """End of the loop: nothing may survive; read the last bytes; close the lanes."""
-        self.runner._kill_group(signal.SIGKILL)
+        self._signal_program(signal.SIGKILL)
         for pid in list(self.pipes):
             self._drain_pid(pid)
-        collector = self.runner.collector
+        collector = self.collector
         for pid in list(collector.lane_pids):
             self._deliver(collector.gone(pid, None))
 
     def _deliver(self, events: list[Event]) -> None:
         if events:
-            self.runner._deliver(events)
+            self.deliver(events)
 
     def close(self) -> None:
         for key in list(self.sel.get_map().values()):

@@ -1,11 +1,12 @@
-"""`TraceRunner`: an unmodified program as an event source with the Runner interface.
+"""`TraceRunner`: an unmodified program as an event source (a `Source`).
 
 One pump thread does all the IO (so events and output lines keep their order): it accepts the
 traced processes' connections on a private unix socket, reads their messages and their
 stdout/stderr pipes, echoes every byte unchanged to our own stdout/stderr, and turns the rest
 into events (engine.sources.tracer.collector).  The program runs in its own session, so nothing it
 starts can outlive the trace: after the main process exits, stragglers get a short grace and
-then SIGKILL for the whole process group; `stop()` sends SIGTERM first.
+then SIGKILL for the whole process group; `Stop` sends SIGTERM first, and `Kill(lane)`
+SIGKILLs the process behind one lane.
 """
 
 from __future__ import annotations
@@ -20,13 +21,16 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from engine.core.events import Event
-from engine.sources.base import EventSource
+from engine.sources.base import Source
+from engine.sources.commands import Capability, Command
+from engine.sources.process_group import signal_group
 from engine.sources.tracer.child import ENV_ADDRESS, ENV_KEY
 from engine.sources.tracer.collector import TraceCollector
 from engine.sources.tracer.io import ProgramIO
@@ -35,10 +39,10 @@ from engine.sources.tracer.outcome import decide_trace_outcome
 ROOT = Path(__file__).resolve().parents[3]
 
 
-class TraceRunner(EventSource):
+class TraceRunner(Source):
     """Trace `python SCRIPT ARGS…`.  Lanes appear as processes first wait on a barrier."""
 
-    capabilities = frozenset({"kill"})
+    capabilities = frozenset({Capability.STOP, Capability.KILL})
 
     def __init__(
         self,
@@ -61,11 +65,10 @@ class TraceRunner(EventSource):
         self.collector = TraceCollector()
         streams = {"stdout": stdout or sys.stdout.buffer, "stderr": stderr or sys.stderr.buffer}
         self._echo: dict[str, BinaryIO] = streams if echo else {}
-        self.program_exit: int | None = None
-        self.requests: collections.deque[str] = collections.deque()
-        self._wake_r, self._wake_w = -1, -1
+        self._requests: collections.deque[Command] = collections.deque()
+        self._wake_lock = threading.Lock()
+        self._wake_r, self._wake_w = -1, -1  # opened by start(), closed when the run ends
         self._proc: subprocess.Popen[bytes] | None = None
-        self._stopped = False
 
     # ----------------------------------------------------------------- caller side
     @property
@@ -77,26 +80,23 @@ class TraceRunner(EventSource):
         return list(self.collector.names)
 
     def start(self) -> None:
+        with self._wake_lock:
+            self._wake_r, self._wake_w = os.pipe()
+            os.set_blocking(self._wake_w, False)  # a full pipe already wakes the pump
         self._start_thread(self._pump_main, "trace-pump")
 
-    def stop(self) -> None:
-        self._request("stop")
-
-    def kill_party(self, index: int) -> None:
-        """SIGKILL the process behind lane `index`."""
-        self._request(f"kill:{index}")
-
-    def _request(self, what: str) -> None:
-        self.requests.append(what)
-        if self._wake_w >= 0:
-            with contextlib.suppress(OSError):
+    def _accept(self, command: Command) -> None:
+        with self._wake_lock:
+            if self._wake_w < 0:
+                return  # the run has ended: nothing left to act on
+            self._requests.append(command)
+            with contextlib.suppress(BlockingIOError):
                 os.write(self._wake_w, b"x")
 
     # ----------------------------------------------------------------- pump
     def _pump_main(self) -> None:
         failure: str | None = None
         workdir = tempfile.mkdtemp(prefix="barrier-viz-trace-")
-        self._wake_r, self._wake_w = os.pipe()
         io: ProgramIO | None = None
         try:
             address = os.path.join(workdir, "events.sock")
@@ -106,21 +106,32 @@ class TraceRunner(EventSource):
             server.listen(64)
             self._deliver([self._run_start_event()])
             self._proc = self._launch(address, key)
-            io = ProgramIO(self, server, key, self._proc, self._wake_r)
+            io = ProgramIO(
+                server,
+                key,
+                self._proc,
+                self.collector,
+                self._deliver,
+                self._requests,
+                self._wake_r,
+                self._echo,
+            )
             io.run()
         except Exception as exc:  # e.g. the interpreter could not start: end cleanly
             failure = f"could not trace the program: {type(exc).__name__}: {exc}"
         finally:
             if io is not None:
                 io.close()
-            self._kill_group(signal.SIGKILL)
-            if self._proc is not None and self._proc.poll() is None:
-                self._proc.wait()
-            os.close(self._wake_r)
-            os.close(self._wake_w)
-            self._wake_w = -1
+            if self._proc is not None:
+                signal_group(self._proc.pid, signal.SIGKILL)
+                if self._proc.poll() is None:
+                    self._proc.wait()
+            with self._wake_lock:
+                os.close(self._wake_r)
+                os.close(self._wake_w)
+                self._wake_r = self._wake_w = -1
             shutil.rmtree(workdir, ignore_errors=True)
-            self._end(failure)
+            self._end(failure, io)
 
     def _launch(self, address: str, key: bytes) -> subprocess.Popen[bytes]:
         env = dict(os.environ)
@@ -135,16 +146,6 @@ class TraceRunner(EventSource):
             env=env,
             start_new_session=True,
         )
-
-    def _kill_group(self, sig: signal.Signals) -> bool:
-        """Signal everything the program started; False once nothing is left."""
-        if self._proc is None:
-            return False
-        try:
-            os.killpg(self._proc.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            return False
-        return True
 
     def _run_start_event(self) -> Event:
         name = os.path.basename(self.script)
@@ -165,10 +166,12 @@ class TraceRunner(EventSource):
         }
         return Event("run_start", time.monotonic_ns(), None, os.getpid(), None, data)
 
-    def _end(self, failure: str | None) -> None:
+    def _end(self, failure: str | None, io: ProgramIO | None) -> None:
         c = self.collector
         error = c.error[0] if c.error else None
+        program_exit = io.program_exit if io is not None else None
+        stopped = io.stopped if io is not None else False
         outcome = decide_trace_outcome(
-            self.events, c.names, c.exitcodes, self.program_exit, error, self._stopped, failure
+            self.events, c.names, c.exitcodes, program_exit, error, stopped, failure
         )
         self._finish(outcome)

@@ -15,7 +15,8 @@ from engine.core.events import Event
 from engine.model.analysis import barrier_violations
 from engine.scenario import Scenario, ScenarioError, parse_scenario
 from engine.scenario.presets import load_preset
-from engine.sources.factory import make_runner
+from engine.sources.commands import Capability
+from engine.sources.factory import make_source
 from engine.sources.inprocess.aio import AsyncioRunner
 from engine.sources.inprocess.threads import ThreadRunner
 from engine.sources.processes.party import measure_cpu_rate, spin
@@ -32,7 +33,7 @@ def on(backend: str, name: str) -> Scenario:
 
 
 def run(scenario: Scenario, **kwargs: object) -> list[Event]:
-    runner = make_runner(scenario, **kwargs)  # type: ignore[arg-type]
+    runner = make_source(scenario, **kwargs)  # type: ignore[arg-type]
     runner.start()
     assert runner.join(30), "run did not finish"
     return runner.events
@@ -69,12 +70,13 @@ def test_thread_action_fires_once_per_stage() -> None:
     assert sound(events, scenario) == []
 
 
-def test_make_runner_picks_the_backend() -> None:
-    assert isinstance(make_runner(on("threads", "launch")), ThreadRunner)
-    assert isinstance(make_runner(on("asyncio", "launch")), AsyncioRunner)
-    assert isinstance(make_runner(load_preset("launch")), Runner)
-    assert Runner.capabilities == {"abort", "reset", "kill", "gate", "step"}
-    assert "kill" not in ThreadRunner.capabilities
+def test_make_source_picks_the_backend() -> None:
+    assert isinstance(make_source(on("threads", "launch")), ThreadRunner)
+    assert isinstance(make_source(on("asyncio", "launch")), AsyncioRunner)
+    assert isinstance(make_source(load_preset("launch")), Runner)
+    presenting = Runner(load_preset("launch"), presenter_gate=True, step_stages=True)
+    assert presenting.capabilities == {"stop", "abort", "reset", "kill", "gate", "step"}
+    assert Capability.KILL not in ThreadRunner.capabilities
 
 
 @pytest.mark.parametrize(
@@ -97,7 +99,7 @@ def test_threads_refuse_kill_faults() -> None:
 def test_stop_ends_sleeping_and_waiting_parties(backend: str) -> None:
     party = [{"name": "Quick", "work": 0.0}, {"name": "Slow", "work": 600.0}]
     scenario = parse_scenario({"backend": backend, "party": party})
-    runner = make_runner(scenario)
+    runner = make_source(scenario)
     runner.start()
     seen: list[Event] = []
     while not any(e.kind == "arrive" for e in seen):
@@ -112,7 +114,7 @@ def test_stop_ends_sleeping_and_waiting_parties(backend: str) -> None:
 def test_user_abort_breaks_the_barrier(backend: str) -> None:
     scenario = parse_scenario({"backend": backend, "parties": 3, "processes": 2, "party": [
         {"name": "A", "work": 0.0}, {"name": "B", "work": 0.0}]})  # fmt: skip
-    runner = make_runner(scenario, stuck_grace_s=60)
+    runner = make_source(scenario, stuck_grace_s=60)
     runner.start()
     seen: list[Event] = []
     while sum(e.kind == "arrive" for e in seen) < 2:

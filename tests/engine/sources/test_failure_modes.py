@@ -132,7 +132,7 @@ def test_killing_a_working_party_lets_the_others_time_out() -> None:
     runner = Runner(load_preset("launch-staggered").replace(timeout=2.0), speed=2)
     runner.start()
     seen = run_until(runner, lambda s: sum(e.kind == "work_start" for e in s) == 3)
-    runner.kill_party(2)
+    assert runner.kill(2)
     assert runner.join(30)
     assert runner.outcome is not None and runner.outcome.exit_code == 4
     assert any(e.kind == "kill" and e.party == 2 for e in runner.events)

@@ -257,7 +257,7 @@ def test_cli_without_mpiexec_is_one_line_and_exit_2() -> None:
 @needs_mpi
 def test_the_gui_shows_an_mpi_run_live(qtbot: QtBot) -> None:
     from engine.model.view_model import LaneState
-    from engine.sources.protocol import RunSource
+    from engine.sources.base import Source
     from gui.run.controller import RunController
 
     controller = RunController()
@@ -265,7 +265,7 @@ def test_the_gui_shows_an_mpi_run_live(qtbot: QtBot) -> None:
     model = controller.model
     controller.frame_ready.connect(lambda _now: frames.append([ln.state for ln in model.lanes]))
     runner = MpiRunner(mpi("launch"), speed=5.0)
-    assert isinstance(runner, RunSource)
+    assert isinstance(runner, Source)
     try:
         with qtbot.waitSignal(controller.run_finished, timeout=30_000) as blocker:
             assert controller.start_source(runner)

@@ -12,14 +12,14 @@ import pytest
 from engine.core.events import Event
 from engine.model.analysis import barrier_violations, summarise_stages
 from engine.scenario.presets import list_presets, load_preset
-from engine.sources.factory import make_runner
+from engine.sources.base import Source
+from engine.sources.factory import make_source
 from engine.sources.processes.runner import Runner
-from engine.sources.protocol import RunSource
 
 FAST = 25.0
 
 
-def run_to_end(runner: RunSource, timeout: float = 40) -> list[Event]:
+def run_to_end(runner: Source, timeout: float = 40) -> list[Event]:
     runner.start()
     assert runner.join(timeout), "run did not finish"
     return runner.events
@@ -36,7 +36,7 @@ def test_failure_presets_exist() -> None:
 @pytest.mark.parametrize("name", PASSING)
 def test_every_preset_obeys_barrier_semantics(name: str) -> None:
     scenario = load_preset(name)
-    runner = make_runner(scenario, speed=FAST)
+    runner = make_source(scenario, speed=FAST)
     events = run_to_end(runner)
     assert runner.outcome is not None and runner.outcome.exit_code == 0, runner.outcome
     assert barrier_violations(events, scenario.parties, scenario.stages) == []
