@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 from gui.features.exports import Exports
 from gui.features.presentation import Presentation
 from gui.features.replay_bar import ReplayBar
-from gui.lanes.prompts import held_stage, presenter_turn
 from gui.window.keyboard_map import ShortcutsDialog, SingleKeyGuard
 
 if TYPE_CHECKING:
@@ -252,7 +251,7 @@ class Extras(QObject):
         controller = self.window.controller
         if self.replay.active:
             self.replay.toggle_play()
-        elif controller.is_running and held_stage(self.window.model) is not None:
+        elif controller.is_running and self.window.model.held_stage is not None:
             self.continue_stage()
         elif controller.is_running:
             self.window.stop()
@@ -305,9 +304,9 @@ class Extras(QObject):
         running = w.controller.is_running
         runner = w.controller.runner
         live = running and not self.replay.active
-        gate_ready = live and any(presenter_turn(lane) for lane in w.model.lanes)
+        gate_ready = live and w.model.presenter_turn
         a["release_gate"].setEnabled(gate_ready and getattr(runner, "presenter", None) is not None)
-        a["continue_stage"].setEnabled(live and held_stage(w.model) is not None)
+        a["continue_stage"].setEnabled(live and w.model.held_stage is not None)
         a["presenter_gate"].setEnabled(not running)
         a["step_stages"].setEnabled(not running)
         for key in ("abort", "reset"):
