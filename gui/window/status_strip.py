@@ -54,7 +54,6 @@ class StatusStrip(QWidget):
             label.setContentsMargins(10, 0, 10, 0)
             bar.addPermanentWidget(label)
         self._texts: dict[QLabel, str] = {}
-        self.refreshes = 0
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -69,7 +68,6 @@ class StatusStrip(QWidget):
             label.setStyleSheet(style)
 
     def refresh(self) -> None:
-        self.refreshes += 1
         model = self.model
         text, colour = status_text(model)
         self._set(self.state_label, text, f"color: {colour}; font-weight: 600;")
