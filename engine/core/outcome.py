@@ -15,10 +15,38 @@ from engine.core.events import Event
 
 
 class RunStatus(StrEnum):
+    """The whole life of a run as the views see it.
+
+    The four final values are also the `status` a `run_end` event carries in every log (and a
+    `RunOutcome`'s); idle, running and stopping exist only while a view follows a run.
+    """
+
+    IDLE = "idle"
+    RUNNING = "running"
+    STOPPING = "stopping"  # the user asked to stop; the parties are being ended
     PASSED = "passed"
     BROKEN = "broken"
     DIED = "died"
     STOPPED = "stopped"
+
+    @property
+    def live(self) -> bool:
+        """Parties may still be running (their processes, threads or tasks exist)."""
+        return self in (RunStatus.RUNNING, RunStatus.STOPPING)
+
+    @property
+    def final(self) -> bool:
+        """A status a run can end with (the ones `run_end` and exit codes know)."""
+        return self in EXIT_CODES
+
+    @classmethod
+    def ended(cls, value: object) -> RunStatus:
+        """The final status a `run_end` names; a log that names none (or a live one) died."""
+        try:
+            status = cls(str(value))
+        except ValueError:
+            return cls.DIED
+        return status if status.final else cls.DIED
 
 
 EXIT_CODES: dict[RunStatus, int] = {
@@ -38,7 +66,8 @@ class RunOutcome:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_CODES[self.status]
+        # a live status never ends a run; should one arrive (a doctored log), it died
+        return EXIT_CODES.get(self.status, EXIT_CODES[RunStatus.DIED])
 
 
 def decide_outcome(

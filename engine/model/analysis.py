@@ -1,8 +1,8 @@
 """What a run's events say about each stage: arrivals, waits, release skew — and whether the
 barrier behaved like a barrier.
 
-Used by the headless summary, the GUI status bar and the tests (`barrier_violations` is the
-oracle every backend's event log must satisfy).
+Functions over a finished log, built on the same StageBook the view model keeps live; the
+tests use `barrier_violations` as the oracle every backend's event log must satisfy.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from collections.abc import Iterable, Sequence
 
 from engine.core.events import Event
 from engine.model.stage_records import StageBook, StageRecord
-
-StageSummary = StageRecord  # the name the reports and tests have always used
 
 
 def summarise_stages(events: Iterable[Event], barrier: int | None = None) -> list[StageRecord]:

@@ -1,33 +1,80 @@
 """Turn events into the story a person reads: "Navigation ready." … "🚀 All systems go!".
 
 The scenario's own templates (carried in the run_start event, so a replayed log tells the same
-story) give the party lines; run-level lines are ours.  Returns None for events that have no
-line, so callers that print nothing (`run --quiet`) never pay for formatting.
+story) give the party lines; run-level lines are ours.  Why a wait broke is not inferred here:
+the view model's FailureTracker decides it and hands the `Failure` over, and the story writes
+it out ("… Why: the barrier timed out …").  Returns None for events that have no line, so
+callers that print nothing (`run --quiet`) never pay for formatting.
 """
 
 from __future__ import annotations
 
 import signal
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from engine.core.events import Event
-from engine.model.explain import BreakExplainer
+from engine.model.failure_tracker import FailureTracker
+from engine.model.failures import Failure
 from engine.scenario import Narrative, ScenarioError, parse_scenario
 
 DEFAULT_NARRATIVE = Narrative()
 
 
+@dataclass(frozen=True)
+class LogLine:
+    """One line of the story; `kind` is the event's, so a view can colour by kind."""
+
+    t_s: float
+    party: int | None
+    text: str
+    kind: str
+
+    def plain(self) -> str:
+        """The line as the headless run prints it: "[   1.234 s] Navigation ready."."""
+        return f"[{self.t_s:8.3f} s] {self.text}"
+
+
+class HasLog(Protocol):
+    log: list[LogLine]
+
+
+class LogTail:
+    """Hands out each line of a (growing) story once: the headless loop prints `fresh()`
+    after every batch.  A new run (a new story list) starts over from its first line."""
+
+    def __init__(self, owner: HasLog) -> None:
+        self._owner = owner  # the view model (it replaces its log list on a new run)
+        self._log: list[LogLine] | None = None
+        self._seen = 0
+        self.restarted = False  # the last `fresh()` began a new story (a new run)
+
+    def fresh(self) -> list[LogLine]:
+        """The lines added since the last call, in order."""
+        log = self._owner.log
+        self.restarted = log is not self._log or len(log) < self._seen
+        if self.restarted:
+            self._log, self._seen = log, 0
+        out = log[self._seen :]
+        self._seen = len(log)
+        return out
+
+
 class Narrator:
-    """Stateful: remembers names, start time and templates from `run_start`."""
+    """Stateful: remembers names, start time and templates from `run_start`.
+
+    The view model calls `tell(event, failure)` with the Failure it inferred.  `line(event)`
+    is for a caller that keeps no model: it feeds a FailureTracker of its own (the same
+    inference, just another instance) so its story explains breaks all the same."""
 
     def __init__(self) -> None:
         self.t0: int | None = None
         self.names: list[str] = []
         self.stages = 1
         self.narrative = DEFAULT_NARRATIVE
-        self.explainer = BreakExplainer()
         self.presenter: int | None = None
+        self._own_tracker: FailureTracker | None = None
 
     def name(self, party: int | None) -> str:
         if party is None:
@@ -37,16 +84,21 @@ class Narrator:
     def relative_s(self, event: Event) -> float:
         return 0.0 if self.t0 is None else (event.t_ns - self.t0) / 1e9
 
-    def line(self, event: Event) -> str | None:
-        """The narrative line for `event`, or None."""
-        reason = self.explainer.observe(event)
+    def tell(self, event: Event, failure: Failure | None) -> str | None:
+        """The narrative line for `event` (a broken wait says why, from `failure`), or None."""
         handler = getattr(self, f"_on_{event.kind}", None)
         if handler is None:
             return None
         text: str | None = handler(event)
-        if text and reason:
-            text = f"{text} Why: {reason}."
+        if text and failure is not None and event.kind == "broken":
+            text = f"{text} Why: {failure.explanation}."
         return text or None
+
+    def line(self, event: Event) -> str | None:
+        """`tell`, for a caller without a view model (see the class docstring)."""
+        if self._own_tracker is None:
+            self._own_tracker = FailureTracker()
+        return self.tell(event, self._own_tracker.observe(event))
 
     def _template(self, which: str, event: Event, **extra: Any) -> str:
         stage = event.stage or 0

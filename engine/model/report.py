@@ -1,26 +1,46 @@
-"""The headless run's closing summary: one small table per stage."""
+"""The headless run's closing summary: one small table per stage, read from a StageBook.
+
+Why from the book: the view model keeps one up to date as batches arrive, so the headless
+loop, the GUI and the tests read the same per-stage facts (`model.stage_book`); a finished
+log can still be summarised (`StageBook.from_events`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from engine.core.events import Event
-from engine.model.analysis import StageSummary, summarise_stages
+from engine.model.stage_records import StageBook, StageRecord
 
 
 def _s(ns: int | None, t0: int = 0) -> str:
     return "—" if ns is None else f"{(ns - t0) / 1e9:.3f} s"
 
 
-def stage_tables(events: Sequence[Event], names: Sequence[str]) -> str:
-    """Arrivals, waits, indices and release skew for every stage that saw an arrival."""
-    t0 = next((e.t_ns for e in events if e.kind == "run_start"), 0)
-    summaries = summarise_stages(events)
-    total = max((s.stage for s in summaries), default=-1) + 1
-    return "\n\n".join(_table(s, total, names, t0) for s in summaries)
+def stage_tables(
+    stages: StageBook | Iterable[Event], names: Sequence[str], barrier: int | None = None
+) -> str:
+    """Arrivals, waits, indices and release skew for every stage that saw an arrival.
+
+    `stages` is the view model's `stage_book` (or a finished log); `barrier` picks one barrier
+    of a program that made several (None: the run's own, or all of them merged by stage)."""
+    book = stages if isinstance(stages, StageBook) else StageBook.from_events(stages)
+    records = book.records(barrier)
+    total = max((s.stage for s in records), default=-1) + 1
+    return "\n\n".join(_table(s, total, names, book.t0_ns or 0) for s in records)
 
 
-def _table(s: StageSummary, total: int, names: Sequence[str], t0: int) -> str:
+def barrier_tables(book: StageBook, names: Sequence[str]) -> str:
+    """`stage_tables` for each barrier a traced program made (headed "Barrier #n" when there
+    are several), in creation order."""
+    ids = sorted({r.barrier for r in book.all_records() if r.barrier is not None})
+    if len(ids) < 2:
+        return stage_tables(book, names)
+    parts = [f"Barrier #{b}\n" + stage_tables(book, names, barrier=b) for b in ids]
+    return "\n\n".join(parts)
+
+
+def _table(s: StageRecord, total: int, names: Sequence[str], t0: int) -> str:
     def name(p: int | None) -> str:
         return names[p] if p is not None and 0 <= p < len(names) else "—"
 

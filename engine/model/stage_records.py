@@ -43,10 +43,6 @@ class StageRecord:
         return set(self.work_starts)
 
     @property
-    def first_arrival(self) -> int | None:
-        return min(self.arrivals.values(), default=None)
-
-    @property
     def last_arrival(self) -> int | None:
         return max(self.arrivals.values(), default=None)
 
@@ -92,6 +88,8 @@ class StageBook:
         self.run_barrier: int | None = None  # the scenario's barrier, from run_start
         self.spawns: dict[int, int] = {}  # party -> t_ns of its `spawn`
         self.latest: StageRecord | None = None  # the record the last stage event touched
+        self.latest_release: StageRecord | None = None  # the record the last release touched
+        self.t0_ns: int | None = None  # when the run started (run_start)
 
     @classmethod
     def from_events(cls, events: Iterable[Event], *, merge_barriers: bool = False) -> StageBook:
@@ -122,17 +120,21 @@ class StageBook:
     # ------------------------------------------------------------------ updating
     def apply(self, events: Iterable[Event]) -> None:
         """Absorb events in order (any kind; only stage events and spawns are kept)."""
-        kinds = STAGE_KINDS
         for e in events:
-            kind = e.kind
-            if kind in kinds:
-                self._apply_stage_event(e)
-            elif kind == "run_start":
-                self.__init__(merge_barriers=self._merge)  # type: ignore[misc]
-                barrier = e.get("barrier")
-                self.run_barrier = barrier if isinstance(barrier, int) else None
-            elif kind == "spawn" and e.party is not None:
-                self.spawns.setdefault(e.party, e.t_ns)
+            self.observe(e)
+
+    def observe(self, e: Event) -> None:
+        """Absorb one event (the view model calls this for each event of its batches)."""
+        kind = e.kind
+        if kind in STAGE_KINDS:
+            self._apply_stage_event(e)
+        elif kind == "run_start":
+            self.__init__(merge_barriers=self._merge)  # type: ignore[misc]
+            barrier = e.get("barrier")
+            self.run_barrier = barrier if isinstance(barrier, int) else None
+            self.t0_ns = e.t_ns
+        elif kind == "spawn" and e.party is not None:
+            self.spawns.setdefault(e.party, e.t_ns)
 
     def _key(self, barrier: int | None, stage: int) -> StageKey:
         return (None if self._merge else barrier, stage)
@@ -158,6 +160,7 @@ class StageBook:
             record.arrivals[party] = e.t_ns
         elif kind == "release":
             record.releases[party] = e.t_ns
+            self.latest_release = record
             index = e.get("index")
             if isinstance(index, int):
                 record.indices[party] = index

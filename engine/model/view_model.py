@@ -1,8 +1,12 @@
-"""The Qt-free model the GUI paints: per-party lane state, timeline spans, the story so far.
+"""The Qt-free model every view reads: lanes, timeline spans, the story, and the run's facts.
 
-Why it exists: events arrive in batches (a frame timer drains the runner); this model absorbs a
+Why it exists: events arrive in batches (a frame timer drains the source); this model absorbs a
 whole batch, then the widgets paint once from it.  Any event source (live run, replayed log,
-traced program) feeds the same `apply()`, so the views cannot tell them apart.
+traced program) feeds the same `apply()`, so the views cannot tell them apart.  It is the one
+interpreter of the event stream: every question about a run ("is it broken? why? whose turn?
+which stage is held? who arrived last?") is answered here as a typed fact — `status`
+(RunStatus), `failure`/`followed_by` (Failure), `held_stage`, `presenter_turn`,
+`counter_note`, `stage_book` — and views, the narrative and the headless run only read them.
 
 Release is applied to the whole generation at once: the first `release` of a stage proves the
 barrier tripped, so every party waiting in that generation is marked released in the same
@@ -12,91 +16,29 @@ their wait() index).
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from engine.core.events import Event
-from engine.model.narrative import Narrator
+from engine.core.outcome import RunStatus
+from engine.model.failure_tracker import FailureTracker, exit_description
+from engine.model.failures import CounterNote, Failure, NoteTone
+from engine.model.lanes import ALIVE, Lane, LaneState, Marker, Span
+from engine.model.narrative import LogLine, LogTail, Narrator
+from engine.model.stage_records import StageBook
 
-
-class LaneState(StrEnum):
-    IDLE = "idle"
-    STARTING = "starting"
-    WORKING = "working"
-    WAITING = "waiting"
-    RELEASED = "released"
-    DONE = "done"
-    BROKEN = "broken"
-    DIED = "died"
-    STOPPED = "stopped"
-
-
-@dataclass
-class Lane:
-    index: int
-    name: str
-    pid: int | None = None
-    state: LaneState = LaneState.IDLE
-    stage: int = 0
-    work_start_ns: int | None = None
-    planned_ns: int = 0
-    progress_hint: float | None = None  # last real `progress` fraction (cpu work)
-    progress_hint_ns: int = 0
-    arrived_ns: int | None = None
-    arrival_rank: int | None = None  # 1 = first to arrive in this generation
-    released_ns: int | None = None
-    last_index: int | None = None  # the wait() index this party received
-    detail: str = ""  # why it broke or died
-    presenter: bool = False  # this party is the presenter: its "work" waits for G
-    held_before: int | None = None  # step-through mode: holding before this stage (0-based)
-    barrier: int | None = None  # traced programs: the barrier (creation order) it last reached
-    open_ended: bool = False  # work of unknown length (a traced program): show elapsed time
-
-
-@dataclass(frozen=True)
-class Span:
-    """A closed interval on the timeline: a party working or waiting in one stage."""
-
-    party: int
-    stage: int
-    kind: str  # "work" | "wait"
-    start_ns: int
-    end_ns: int
-
-
-@dataclass(frozen=True)
-class Marker:
-    """A point on the timeline: a release or an action."""
-
-    kind: str  # "release" | "action"
-    t_ns: int
-    stage: int
-    party: int | None
-    text: str = ""
-
-
-@dataclass(frozen=True)
-class LogLine:
-    t_s: float
-    party: int | None
-    text: str
-    kind: str
-
-
-def exit_description(code: object) -> str:
-    """ "killed by SIGKILL" / "exit code 1": how a process ended, for people."""
-    if isinstance(code, int) and code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    return f"exit code {code}"
-
-
-# Log lines that explain a failure (gui/failure_alert.py turns the first into a banner)
-ALERT_KINDS = frozenset({"broken", "wedged", "stranded", "crash"})
+__all__ = [
+    "ALIVE",
+    "Lane",
+    "LaneState",
+    "LogLine",
+    "LogTail",
+    "Marker",
+    "RunStatus",
+    "RunViewModel",
+    "Span",
+    "exit_description",
+]
 
 
 @dataclass
@@ -109,18 +51,18 @@ class RunViewModel:
     stages: int = 0
     t0_ns: int | None = None
     end_ns: int | None = None
-    status: str = "idle"  # idle | running | passed | broken | died | stopped
+    status: RunStatus = RunStatus.IDLE
     exit_code: int | None = None
-    last_skew_ns: int | None = None
     action_banner: Marker | None = None
     actions_per_stage: dict[int, int] = field(default_factory=dict)
     version: int = 0  # bumps on every applied batch that changed something
     barriers: dict[int, int] = field(default_factory=dict)  # traced: barrier id -> parties
+    stage_book: StageBook = field(default_factory=StageBook)  # per (barrier, stage) facts
+    _failures: FailureTracker = field(default_factory=FailureTracker)
     _narrator: Narrator = field(default_factory=Narrator)
     _waiting_order: list[int] = field(default_factory=list)
-    _stage_releases: dict[int, list[int]] = field(default_factory=dict)
 
-    # ------------------------------------------------------------------ queries
+    # ------------------------------------------------------------------ lane queries
     @property
     def n_waiting(self) -> int:
         return sum(1 for lane in self.lanes if lane.state == LaneState.WAITING)
@@ -138,20 +80,7 @@ class RunViewModel:
 
     def progress(self, lane: Lane, now_ns: int) -> float:
         """0..1 bar fill: interpolated while working, full from arrival on."""
-        if lane.state in (LaneState.WAITING, LaneState.RELEASED, LaneState.DONE):
-            return 1.0
-        if lane.work_start_ns is None or lane.state == LaneState.IDLE:
-            return 0.0
-        if lane.presenter and lane.state == LaneState.WORKING:
-            return 0.0  # no planned duration: the presenter's turn ends when they press G
-        if lane.state != LaneState.WORKING:  # broken/died/stopped: frozen where it was
-            now_ns = lane.arrived_ns or lane.released_ns or now_ns
-        planned = max(lane.planned_ns, 1)
-        guess = (now_ns - lane.work_start_ns) / planned
-        if lane.progress_hint is not None:
-            ahead = (now_ns - lane.progress_hint_ns) / planned
-            guess = lane.progress_hint + min(ahead, 0.1)
-        return min(max(guess, 0.0), 0.99 if lane.state == LaneState.WORKING else 1.0)
+        return lane.progress(now_ns)
 
     def elapsed_s(self, now_ns: int) -> float:
         if self.t0_ns is None:
@@ -168,15 +97,101 @@ class RunViewModel:
                 out.append(Span(lane.index, lane.stage, "wait", lane.arrived_ns, now_ns))
         return out
 
+    @property
+    def last_skew_ns(self) -> int | None:
+        """Release skew of the stage released last (last release minus first)."""
+        record = self.stage_book.latest_release
+        return None if record is None else record.release_skew_ns
+
+    # ------------------------------------------------------------------ presenter
+    @property
+    def held_stage(self) -> int | None:
+        """Step-through mode: the (0-based) stage the parties are held before, or None."""
+        if not self.status.live:
+            return None
+        held = [lane.held_before for lane in self.lanes if lane.held_before is not None]
+        return min(held) if held else None
+
+    @property
+    def presenter_turn(self) -> bool:
+        """Presenter gate: the presenter's lane is "working", i.e. the gate waits for G."""
+        return self.status.live and any(lane.presenter_turn for lane in self.lanes)
+
+    # ------------------------------------------------------------------ failures
+    @property
+    def failures(self) -> list[Failure]:
+        """Every failure of the run so far, in order (deaths included)."""
+        return self._failures.failures
+
+    @property
+    def failure(self) -> Failure | None:
+        """The first cause of trouble (what a banner leads with); deaths are told by the
+        failure they lead to (stranded, wedged, a timeout naming the dead party)."""
+        return self._failures.first
+
+    @property
+    def followed_by(self) -> Failure | None:
+        """What followed the first cause (the latest failure of another group), if anything."""
+        return self._failures.followed_by
+
+    @property
+    def wedged(self) -> bool:
+        return self._failures.wedged
+
+    @property
+    def wedged_party(self) -> int | None:
+        return self._failures.wedged_party
+
+    @property
+    def stranded(self) -> bool:
+        """Parties wait for a party that can never come (and nothing released or broke yet)."""
+        return self._failures.stranded and self.n_waiting > 0 and not self.wedged
+
+    @property
+    def barrier_broken(self) -> bool:
+        return self.status == RunStatus.BROKEN or any(
+            lane.state == LaneState.BROKEN for lane in self.lanes
+        )
+
+    def ended_by_app(self, lane: Lane) -> bool:
+        """The app ended this party's process because the barrier it waited at was wedged."""
+        return (
+            self.wedged
+            and lane.state == LaneState.DIED
+            and lane.index != self.wedged_party
+            and lane.killed_by_signal
+        )
+
+    @property
+    def counter_note(self) -> CounterNote | None:
+        """What the gate counter says instead of "N of P at the barrier", if anything."""
+        parties = self.parties or len(self.lanes)
+        waiting = self.n_waiting
+        if self.wedged:
+            text = f"wedged: {waiting} of {parties} stuck" if waiting else "barrier wedged"
+            return CounterNote(text, NoteTone.BROKEN)
+        if self.stranded:
+            return CounterNote(
+                f"{waiting} of {parties} here — nobody left to come", NoteTone.BROKEN
+            )
+        if self.barrier_broken:
+            return CounterNote("✖ barrier broken", NoteTone.BROKEN)
+        if self.status == RunStatus.DIED:
+            return CounterNote("☠ a party died", NoteTone.DIED)
+        return None
+
     # ------------------------------------------------------------------ updates
     def apply(self, events: Iterable[Event]) -> bool:
-        """Absorb a batch of events; True if anything changed."""
+        """Absorb a batch of events; True if anything changed.  New story lines are appended
+        to `log` (a `LogTail` hands each out once)."""
         changed = False
         for event in events:
             handler = getattr(self, f"_on_{event.kind}", None)
             if handler is not None:
-                handler(event)
-            line = self._narrator.line(event)
+                handler(event)  # run_start replaces the tracker, book and narrator below
+            failure = self._failures.observe(event)
+            self.stage_book.observe(event)
+            line = self._narrator.tell(event, failure)
             if line is not None:
                 self.log.append(
                     LogLine(self._narrator.relative_s(event), event.party, line, event.kind)
@@ -192,13 +207,13 @@ class RunViewModel:
         return self.lanes[event.party]
 
     def _on_run_start(self, e: Event) -> None:
-        names = list(e.get("names", []))
+        names = [str(name) for name in e.get("names", [])]
         self.__init__()  # type: ignore[misc]  # a new run starts from a clean model
         self.lanes = [Lane(i, name, state=LaneState.STARTING) for i, name in enumerate(names)]
         self.parties = int(e.get("parties", len(names)))
         self.stages = int(e.get("stages", 1))
         self.t0_ns = e.t_ns
-        self.status = "running"
+        self.status = RunStatus.RUNNING
 
     def _on_spawn(self, e: Event) -> None:
         if e.party is not None and e.party >= len(self.lanes):  # a traced program's new lane
@@ -266,7 +281,6 @@ class RunViewModel:
                 self.spans.append(Span(index, lane.stage, "wait", lane.arrived_ns, t_ns))
             lane.state = LaneState.RELEASED
             lane.released_ns = t_ns
-        self._stage_releases[stage] = []
         self.markers.append(Marker("release", t_ns, stage, None))
 
     def _on_action(self, e: Event) -> None:
@@ -284,9 +298,6 @@ class RunViewModel:
         if lane.state == LaneState.WAITING:
             self._release_generation(e.t_ns, stage, lane.barrier)
         lane.last_index = e.get("index")
-        times = self._stage_releases.setdefault(stage, [])
-        times.append(e.t_ns)
-        self.last_skew_ns = max(times) - min(times)
         if stage + 1 >= self.stages:
             lane.state = LaneState.DONE
 
@@ -303,16 +314,24 @@ class RunViewModel:
         if lane := self._lane(e):
             lane.state = LaneState.DIED
             lane.detail = str(e.get("error", ""))
+            if lane.ended_ns is None:
+                lane.ended_ns = e.t_ns
 
     def _on_exit(self, e: Event) -> None:
         lane = self._lane(e)
-        if lane is None or lane.state in (LaneState.DONE, LaneState.BROKEN, LaneState.DIED):
-            return
-        if e.get("exitcode") == 0:
-            lane.state = LaneState.DONE
+        if lane is None:
             return
         code = e.get("exitcode")
-        if self.status == "stopping":
+        if isinstance(code, int) and not isinstance(code, bool):
+            lane.exit_code = code
+        if code not in (0, 3, None) and lane.ended_ns is None:
+            lane.ended_ns = e.t_ns  # ended early (finished and broken parties just leave)
+        if lane.state in (LaneState.DONE, LaneState.BROKEN, LaneState.DIED):
+            return
+        if code == 0:
+            lane.state = LaneState.DONE
+            return
+        if self.status == RunStatus.STOPPING:
             lane.state = LaneState.STOPPED
         else:
             lane.state = LaneState.DIED
@@ -320,9 +339,10 @@ class RunViewModel:
         self._waiting_order = [i for i in self._waiting_order if i != lane.index]
 
     def _on_stop(self, e: Event) -> None:
-        self.status = "stopping"
+        if self.status.live:
+            self.status = RunStatus.STOPPING
 
     def _on_run_end(self, e: Event) -> None:
-        self.status = str(e.get("status", "finished"))
+        self.status = RunStatus.ended(e.get("status"))
         self.exit_code = e.get("exit_code")
         self.end_ns = e.t_ns

@@ -5,14 +5,21 @@ sits right above the lanes, where the audience is already looking.  The layout m
 taller while an alert shows, so two or three lines of explanation fit at projector size
 without covering a lane.  Wrapping is done once per (text, width, font) and cached, because the
 banner is repainted every frame while the run's afterglow lasts.
+
+What the banner says is the view model's: its first `Failure` (the cause) and the failure that
+followed it.  Nothing here reads the story's sentences.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
-from gui.lanes.failure_text import Alert
+from engine.model.failures import Failure, FailureGroup
+from engine.model.view_model import RunViewModel
 from gui.lanes.layout import LaneGeometry, sized_font
 from gui.style.palette import BROKEN_COLOUR, renderable
 
@@ -20,6 +27,46 @@ LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 TINT = QColor(BROKEN_COLOUR).lighter(100)
 DARK = QColor("#8A3A00")  # BROKEN_COLOUR darkened for text on the pale tint (contrast ≥ 7:1)
+# a glyph the default font renders, or "lock" (painted: no font here has one)
+ICONS = {
+    FailureGroup.BROKEN: "✖",
+    FailureGroup.STRANDED: "⚠",
+    FailureGroup.WEDGED: "lock",
+    FailureGroup.CRASH: "☠",
+}
+
+
+@dataclass(frozen=True)
+class Alert:
+    """The banner's words, all taken from the model's Failures."""
+
+    kind: FailureGroup  # broken | stranded | wedged | crash
+    title: str  # "Barrier timed out", "Barrier aborted", …
+    icon: str
+    text: str  # the cause, in plain language, capitalised
+    then: str  # what followed from it ("" if nothing new)
+    t_s: float  # when the cause happened, seconds from the run's start
+    party: int | None  # the party whose event showed the cause
+
+
+def alert_for(model: RunViewModel) -> Alert | None:
+    """The banner for the run's failures so far, or None while nothing went wrong."""
+    cause = model.failure
+    return None if cause is None else _alert(cause, model.followed_by)
+
+
+@lru_cache(maxsize=16)
+def _alert(cause: Failure, then: Failure | None) -> Alert:
+    text = cause.explanation
+    return Alert(
+        cause.group,
+        cause.title,
+        ICONS.get(cause.group, "⚠"),
+        text[:1].upper() + text[1:],
+        then.explanation if then is not None else "",
+        cause.t_s,
+        cause.party,
+    )
 
 
 def wrap(text: str, font: QFont, width: float, max_lines: int) -> list[str]:

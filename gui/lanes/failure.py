@@ -1,11 +1,12 @@
-"""How a failure shows on the lanes beyond the banner: the gate counter, a lock on a wedged
-gate, clearer row labels, and the lane context menu that kills a party.
+"""How a failure shows on the lanes beyond the banner: the gate counter's colour, a lock on a
+wedged gate, clearer row labels, and the lane context menu that kills a party.
 
-Why these live together: each reads the same `FailureWatch` (what went wrong so far) and maps
-it onto the lanes' geometry, while `lane_overlay`/`lane_painter` keep painting the healthy run.
-A wedged barrier looks exactly like a waiting one (parties frozen at the gate), so without the
-lock and the word "stuck" an audience cannot tell "waiting for the last party" from "waiting
-forever"; likewise a stranded barrier needs its counter to say that nobody is left to come.
+Why these live together: each maps the view model's failure facts (`wedged`, `stranded`,
+`counter_note`, `ended_by_app`) onto the lanes' geometry, while `overlay`/`painter` keep
+painting the healthy run.  A wedged barrier looks exactly like a waiting one (parties frozen at
+the gate), so without the lock and the word "stuck" an audience cannot tell "waiting for the
+last party" from "waiting forever"; likewise a stranded barrier needs its counter to say that
+nobody is left to come.
 """
 
 from __future__ import annotations
@@ -16,63 +17,37 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QPainter
 from PySide6.QtWidgets import QMenu, QWidget
 
-from engine.model.view_model import LaneState, RunViewModel
+from engine.model.view_model import ALIVE, RunStatus, RunViewModel
 from gui.lanes.alert import paint_lock
-from gui.lanes.failure_text import FailureWatch
 from gui.lanes.layout import LaneGeometry, sized_font
-from gui.style.palette import BROKEN_COLOUR, DIED_COLOUR
+from gui.style.palette import BROKEN_COLOUR
 
 ENDED_BY_APP = "ended by the app: the barrier was wedged"
-ALIVE = (LaneState.STARTING, LaneState.WORKING, LaneState.WAITING, LaneState.RELEASED)
 
 
-def counter_note(model: RunViewModel, watch: FailureWatch) -> tuple[str, str] | None:
-    """What the gate counter should say instead of "N of P at the barrier", if anything."""
-    parties = model.parties or len(model.lanes)
-    if watch.wedged and model.n_waiting:
-        return f"wedged: {model.n_waiting} of {parties} stuck", BROKEN_COLOUR
-    if watch.wedged:
-        return "barrier wedged", BROKEN_COLOUR
-    if watch.stranded(model):
-        return f"{model.n_waiting} of {parties} here — nobody left to come", BROKEN_COLOUR
-    if model.status == "broken" or any(lane.state == LaneState.BROKEN for lane in model.lanes):
-        return "✖ barrier broken", BROKEN_COLOUR
-    if model.status == "died":
-        return "☠ a party died", DIED_COLOUR
-    return None
-
-
-def alert_hint(model: RunViewModel, watch: FailureWatch) -> str:
+def alert_hint(model: RunViewModel) -> str:
     """The banner's right-hand hint: how to recover, or what happens next."""
-    if model.status not in ("running", "stopping"):
+    if not model.status.live:
         return "press Run (Ctrl+R) to run again"
-    if watch.wedged:
+    if model.wedged:
         return "the app is ending the stuck parties…"
-    if watch.stranded(model):
+    if model.stranded:
         return "Abort (A) ends the wait now"
     return ""
 
 
-def row_words(model: RunViewModel, watch: FailureWatch) -> tuple[str, dict[int, str]]:
+def row_words(model: RunViewModel) -> tuple[str, dict[int, str]]:
     """The word for waiting time ("stuck" on a wedged barrier) and per-lane detail overrides."""
-    if not watch.wedged:
+    if not model.wedged:
         return "waiting", {}
-    details = {
-        lane.index: ENDED_BY_APP
-        for lane in model.lanes
-        if lane.state == LaneState.DIED
-        and lane.index != watch.wedged_party
-        and "killed by" in lane.detail
-    }
+    details = {lane.index: ENDED_BY_APP for lane in model.lanes if model.ended_by_app(lane)}
     return "stuck", details
 
 
-def paint_failure_marks(
-    p: QPainter, g: LaneGeometry, model: RunViewModel, watch: FailureWatch
-) -> None:
+def paint_failure_marks(p: QPainter, g: LaneGeometry, model: RunViewModel) -> None:
     """A lock on a wedged gate, and the gate's caption saying what happened to it."""
     caption = ""
-    if watch.wedged:
+    if model.wedged:
         caption = "barrier wedged"
         size = max(26.0, 34 * g.scale)
         centre = QPointF(g.gate_x, g.lanes_top - 4 * g.scale)  # on the gate's top end
@@ -84,7 +59,7 @@ def paint_failure_marks(
             size * 0.22,
         )
         paint_lock(p, centre, size * 0.62, QColor("white"))
-    elif model.status == "broken" or any(lane.state == LaneState.BROKEN for lane in model.lanes):
+    elif model.barrier_broken:
         caption = "barrier broken"
     if not caption:
         return
@@ -115,7 +90,7 @@ def kill_menu(
     """The lane's context menu: "Kill Navigation (SIGKILL pid 1234)", enabled while the
     party's process is alive and the source can kill."""
     lane = model.lanes[index]
-    alive = lane.pid is not None and lane.state in ALIVE and model.status == "running"
+    alive = lane.pid is not None and lane.state in ALIVE and model.status == RunStatus.RUNNING
     label = f"Kill {lane.name} (SIGKILL pid {lane.pid})" if lane.pid else f"Kill {lane.name}"
     menu = QMenu(parent)
     menu.setObjectName("lane_menu")

@@ -10,16 +10,26 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
-from engine.model.view_model import Marker, RunViewModel
+from engine.model.failures import CounterNote, NoteTone
+from engine.model.view_model import Marker, RunStatus, RunViewModel
 from gui.lanes.layout import LaneGeometry, sized_font
 from gui.lanes.painter import TEXT
-from gui.style.palette import ACTION_COLOUR, GATE_COLOUR, RELEASE_COLOUR, WAIT_COLOUR, renderable
+from gui.style.palette import (
+    ACTION_COLOUR,
+    BROKEN_COLOUR,
+    DIED_COLOUR,
+    GATE_COLOUR,
+    RELEASE_COLOUR,
+    WAIT_COLOUR,
+    renderable,
+)
 
 BANNER_HOLD_NS = 2_500_000_000
 BANNER_FADE_NS = 600_000_000
 GATE_FLASH_NS = 700_000_000
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 CENTRE = Qt.AlignmentFlag.AlignCenter
+NOTE_COLOURS = {NoteTone.BROKEN: BROKEN_COLOUR, NoteTone.DIED: DIED_COLOUR}
 
 
 def with_alpha(colour: str | QColor, alpha: float) -> QColor:
@@ -69,7 +79,7 @@ def paint_header(
     p: QPainter,
     g: LaneGeometry,
     model: RunViewModel,
-    note: tuple[str, str] | None = None,
+    note: CounterNote | None = None,
     counts: str | None = None,
 ) -> None:
     stages = max(model.stages, 1)
@@ -84,7 +94,7 @@ def paint_header(
     x = g.margin + width + dot * 2
     cy = rect.center().y()
     for i in range(min(stages, 24) if stages > 1 else 0):
-        done = i < stage - 1 or (i == stage - 1 and model.status == "passed")
+        done = i < stage - 1 or (i == stage - 1 and model.status == RunStatus.PASSED)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(
             QColor(RELEASE_COLOUR)
@@ -103,17 +113,17 @@ def paint_counter(
     g: LaneGeometry,
     model: RunViewModel,
     cy: float,
-    note: tuple[str, str] | None = None,
+    note: CounterNote | None = None,
     counts: str | None = None,
 ) -> None:
-    """The barrier's own state; `note` = (text, colour) replaces it after a failure
-    ("3 of 4 here — nobody left to come", "✖ barrier broken"; see gui/lane_failure.py);
+    """The barrier's own state; the model's `note` replaces it after a failure
+    ("3 of 4 here — nobody left to come", "✖ barrier broken"), in the colour of its tone;
     `counts` replaces the text for several barriers (see barrier_counts)."""
     parties = model.parties or len(model.lanes)
     waiting = model.n_waiting
     text = counts or f"{waiting} of {parties} at the barrier"
     if note is not None:
-        text, tone = note
+        text = note.text
         waiting = 1  # a coloured pill, with text_on() contrast below
     font = g.header_font
     w = QFontMetricsF(font).horizontalAdvance(text) + font.pixelSize() * 1.6
@@ -122,7 +132,7 @@ def paint_counter(
     rect = QRectF(x, cy - h / 2, w, h)
     colour = QColor(WAIT_COLOUR) if waiting else g.style.colours.q("track")
     if note is not None:
-        colour = QColor(tone)
+        colour = QColor(NOTE_COLOURS[note.tone])
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(colour)
     p.drawRoundedRect(rect, h / 2, h / 2)

@@ -92,12 +92,11 @@ class RowPainter:
         self.g = geometry
         self._elided: dict[str, str] = {}
         self._name_metrics = QFontMetricsF(geometry.name_font)
-        # Set per frame by LanesView from the run's failures (gui/failure_alert.py): "stuck"
-        # while the barrier is wedged, and clearer words than "killed by SIGTERM" for parties
-        # the app had to end.
+        # Set per frame by LanesView from the model's failure facts (gui/lanes/failure.py):
+        # "stuck" while the barrier is wedged, and clearer words than "killed by SIGTERM" for
+        # parties the app had to end.
         self.waiting_word = "waiting"
         self.details: dict[int, str] = {}
-        self.ended_ns: dict[int, int] = {}  # when a party's process ended (crash/exit)
         self._clean: dict[str, str] = {}
         self.several_barriers = False  # a traced program with more than one barrier
 
@@ -187,7 +186,7 @@ class RowPainter:
             self._open_ended_bar(p, head, cy, colour, now_ns)
             self._bar_label(p, lane, cy, head, colour, now_ns)
         else:
-            at = self.ended_ns.get(lane.index, now_ns)  # a killed worker's bar stays put
+            at = now_ns if lane.ended_ns is None else lane.ended_ns  # a killed bar stays put
             head = g.track_x0 + reach * model.progress(lane, at)
             if lane.state == LaneState.WAITING:
                 head = g.gate_x  # pressed flat against the gate

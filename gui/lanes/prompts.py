@@ -13,7 +13,7 @@ import math
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 
-from engine.model.view_model import Lane, LaneState, RunViewModel
+from engine.model.view_model import Lane, RunViewModel
 from gui.lanes.layout import LaneGeometry, sized_font
 from gui.style.palette import GATE_COLOUR, renderable
 
@@ -21,20 +21,6 @@ PULSE_NS = 1_200_000_000
 PRESENTER_PROMPT = "your turn: press G"
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 CENTRE = Qt.AlignmentFlag.AlignCenter
-LIVE = ("running", "stopping")
-
-
-def presenter_turn(lane: Lane) -> bool:
-    """The presenter's lane is "working", i.e. the gate waits for them to press G."""
-    return lane.presenter and lane.state == LaneState.WORKING
-
-
-def held_stage(model: RunViewModel) -> int | None:
-    """The (0-based) stage the parties are held before in step-through mode, or None."""
-    if model.status not in LIVE:
-        return None
-    held = [lane.held_before for lane in model.lanes if lane.held_before is not None]
-    return min(held) if held else None
 
 
 def hold_message(stage: int) -> str:
@@ -46,9 +32,9 @@ def paint_prompts(p: QPainter, g: LaneGeometry, model: RunViewModel, now_ns: int
     if g.compact and len(model.lanes) > 64:
         return  # a crowd has no room for words in a row; the hold card still shows below
     for lane in model.lanes[: g.rows]:
-        if presenter_turn(lane):
+        if lane.presenter_turn:
             paint_presenter_turn(p, g, lane, now_ns)
-    stage = held_stage(model)
+    stage = model.held_stage
     if stage is not None:
         paint_hold_card(p, g, stage, model)
 

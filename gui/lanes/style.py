@@ -7,7 +7,7 @@ key include it, so switching theme or pressing Ctrl+= costs one re-layout, not o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from PySide6.QtGui import QColor
 
@@ -73,9 +73,6 @@ class LaneStyle:
     def text_px(self, px: float, floor: bool = True) -> float:
         scaled = px * self.text_scale
         return max(scaled, self.min_text_px) if floor else scaled
-
-    def with_colours(self, name: str) -> LaneStyle:
-        return replace(self, colours=COLOURS.get(name, LIGHT))
 
 
 DEFAULT_STYLE = LaneStyle()

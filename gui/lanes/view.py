@@ -12,16 +12,8 @@ from PySide6.QtGui import QColor, QContextMenuEvent, QMouseEvent, QPainter, QPai
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
 
 from engine.model.view_model import RunViewModel
-from gui.lanes.alert import AlertBanner
-from gui.lanes.failure import (
-    alert_hint,
-    counter_note,
-    kill_menu,
-    lane_at,
-    paint_failure_marks,
-    row_words,
-)
-from gui.lanes.failure_text import FailureWatch
+from gui.lanes.alert import AlertBanner, alert_for
+from gui.lanes.failure import alert_hint, kill_menu, lane_at, paint_failure_marks, row_words
 from gui.lanes.layout import LaneGeometry, compute_geometry, sized_font
 from gui.lanes.overlay import barrier_counts, paint_banner, paint_gate, paint_header
 from gui.lanes.painter import RowPainter
@@ -51,7 +43,6 @@ class LanesView(QWidget):
         self._rows: RowPainter | None = None
         self.paints = 0
         self.style_ = DEFAULT_STYLE
-        self.failures = FailureWatch()  # what went wrong in this run (banner, counter, lock)
         self._alert_banner = AlertBanner()
         self.can_kill = False  # set by the window: the active source supports kill_party
 
@@ -81,20 +72,19 @@ class LanesView(QWidget):
     def update_from(self, model: RunViewModel, now_ns: int) -> None:
         self._model = model
         self._now_ns = now_ns
-        self.failures.update(model)
         self.update()
 
-    def _layout(self, model: RunViewModel) -> tuple[LaneGeometry, RowPainter]:
+    def _layout(self, model: RunViewModel, alert: bool) -> tuple[LaneGeometry, RowPainter]:
         names = [lane.name for lane in model.lanes]
         key = (
             self.width(), self.height(), tuple(names), model.parties, self.font().key(),
-            self.style_, self.failures.alert is not None, len(model.barriers) > 1,
+            self.style_, alert, len(model.barriers) > 1,
         )  # fmt: skip
         if key != self._key or self._geometry is None or self._rows is None:
             parties = max(model.parties, len(names))
             self._geometry = compute_geometry(
                 self.width(), self.height(), names, self.font(), parties, self.style_,
-                alert=self.failures.alert is not None, several_barriers=len(model.barriers) > 1,
+                alert=alert, several_barriers=len(model.barriers) > 1,
             )  # fmt: skip
             self._rows = RowPainter(self._geometry)
             self._key = key
@@ -111,19 +101,18 @@ class LanesView(QWidget):
             if model is None or not model.lanes:
                 self._paint_empty(p)
                 return
-            geometry, rows = self._layout(model)
-            failures, alert = self.failures, self.failures.alert
-            note = counter_note(model, failures)
+            alert = alert_for(model)
+            geometry, rows = self._layout(model, alert is not None)
+            note = model.counter_note
             paint_header(p, geometry, model, note, None if note else barrier_counts(model))
             if alert is not None:
-                self._alert_banner.paint(p, geometry, alert, alert_hint(model, failures))
+                self._alert_banner.paint(p, geometry, alert, alert_hint(model))
             else:
                 paint_banner(p, geometry, model, self._now_ns)
-            rows.waiting_word, rows.details = row_words(model, failures)
-            rows.ended_ns = failures.ended_ns
+            rows.waiting_word, rows.details = row_words(model)
             rows.paint(p, model, self._now_ns)
             paint_gate(p, geometry, model, self._now_ns)
-            paint_failure_marks(p, geometry, model, failures)
+            paint_failure_marks(p, geometry, model)
             paint_prompts(p, geometry, model, self._now_ns)
         finally:
             p.end()

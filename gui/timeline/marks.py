@@ -1,8 +1,7 @@
 """The timeline's failure marks: ✖ where a party got BrokenBarrierError, ☠ where its process
 ended early, and the last phase of a process that died (the model closes no span for it).
 
-Why read the log for endings: the model keeps a lane's state, not when its process ended; the
-`crash`/`exit` story lines carry that time, so each new line is read once (incremental).
+When a process ended is the model's fact (`Lane.ended_ns`: its crash, or its early exit).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from engine.model.view_model import Lane, LaneState, RunViewModel, Span
 from gui.style.palette import BROKEN_COLOUR, DIED_COLOUR
 from gui.timeline.items import text_symbol
 
-END_KINDS = frozenset({"crash", "exit"})  # log lines that tell when a process ended
 Mark = tuple[float, float, str]  # x seconds, row, tooltip
 
 
@@ -28,25 +26,13 @@ class EndMarks:
         self.skull = text_symbol("☠")
         self.marks: list[Mark] = []
         self.legend_state = (False, False)  # (any ✖, any ☠): the legend shows those it needs
-        self._log_seen = 0
-        self._ended_ns: dict[int, int] = {}
         self._ended_version = -1  # model.version `_ended_lanes` was taken at
         self._ended_lanes: list[Lane] = []
 
     def reset(self) -> None:
         self.marks, self.legend_state = [], (False, False)
-        self._log_seen, self._ended_ns = 0, {}
         self._ended_version, self._ended_lanes = -1, []
         self.item.clear()
-
-    def note_endings(self, model: RunViewModel, t0: int) -> None:
-        """When each party's process crashed or exited, read from the new log lines."""
-        if len(model.log) < self._log_seen:
-            self._log_seen = 0
-        for line in model.log[self._log_seen :]:
-            if line.kind in END_KINDS and line.party is not None:
-                self._ended_ns.setdefault(line.party, t0 + int(line.t_s * 1e9))
-        self._log_seen = len(model.log)
 
     def ended_spans(self, model: RunViewModel, end_ns: int) -> list[Span]:
         """The last phase of processes that died or were stopped: the model closes no span for
@@ -61,7 +47,8 @@ class EndMarks:
             waiting = lane.arrived_ns is not None
             start = lane.arrived_ns if waiting else lane.work_start_ns
             if start is not None:
-                stop = max(self._ended_ns.get(lane.index, end_ns), start)
+                ended = end_ns if lane.ended_ns is None else lane.ended_ns
+                stop = max(ended, start)
                 out.append(Span(lane.index, lane.stage, "wait" if waiting else "work", start, stop))
         return out
 
@@ -78,7 +65,7 @@ class EndMarks:
                 marks.append((x, lane.index, f"✖ {who} broke at {x:.3f} s\n{lane.detail}"))
                 symbols.append(("x", BROKEN_COLOUR))
             elif lane.state in (LaneState.DIED, LaneState.STOPPED):
-                end = self._ended_ns.get(lane.index, model.end_ns)
+                end = model.end_ns if lane.ended_ns is None else lane.ended_ns
                 if end is None:
                     continue
                 who = name(lane.index)

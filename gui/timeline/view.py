@@ -31,7 +31,6 @@ MIN_VIEW_S = 1.0
 # frame): ViewBox.setRange re-lays out both axes and fans out to a dozen slots, ~6 ms a call.
 FOLLOW_STEP_S = 0.1
 ACTION_LABEL_LIMIT = 12  # more actions than this: stars only (tooltips still tell)
-LIVE = ("running", "stopping")
 
 
 class TimelineView(pg.PlotWidget):  # type: ignore[misc]
@@ -132,9 +131,8 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
             self.bars.add_spans(model.spans[self.bars.count :], t0)
         if len(model.markers) > self._markers_seen:
             self._add_markers(model, t0)
-        live = model.status in LIVE
+        live = model.status.live
         end_ns = now_ns if live or model.end_ns is None else model.end_ns
-        self.end_marks.note_endings(model, t0)
         ended = self.end_marks.ended_spans(model, end_ns)
         self.open_bars.set_spans(model.open_spans(end_ns) + ended, t0)
         self._update_marks(model, t0)

@@ -21,7 +21,6 @@ from engine.sources.commands import Abort, Capability, ContinueStage, ReleaseGat
 from gui.features.exports import Exports
 from gui.features.presentation import Presentation
 from gui.features.replay_bar import ReplayBar
-from gui.lanes.prompts import held_stage, presenter_turn
 from gui.window.keyboard_map import ShortcutsDialog, SingleKeyGuard
 
 if TYPE_CHECKING:
@@ -253,7 +252,7 @@ class Extras(QObject):
         controller = self.window.controller
         if self.replay.active:
             self.replay.toggle_play()
-        elif controller.is_running and held_stage(self.window.model) is not None:
+        elif controller.is_running and self.window.model.held_stage is not None:
             self.continue_stage()
         elif controller.is_running:
             self.window.stop()
@@ -305,9 +304,9 @@ class Extras(QObject):
         self.presentation.fit_timeline_names()
         running = w.controller.is_running
         live = running and not self.replay.active
-        gate_ready = live and any(presenter_turn(lane) for lane in w.model.lanes)
+        gate_ready = live and w.model.presenter_turn
         a["release_gate"].setEnabled(gate_ready and w.controller.can(Capability.GATE))
-        a["continue_stage"].setEnabled(live and held_stage(w.model) is not None)
+        a["continue_stage"].setEnabled(live and w.model.held_stage is not None)
         a["presenter_gate"].setEnabled(not running)
         a["step_stages"].setEnabled(not running)
         for key in ("abort", "reset"):

@@ -24,7 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QTextEdit, QWidget
 
-from engine.model.view_model import LogLine, RunViewModel
+from engine.model.view_model import LogLine, LogTail, RunViewModel
 from gui.style.palette import ACTION_COLOUR, BROKEN_COLOUR, monospace_font, party_colour, renderable
 
 MAX_LINES = 20_000
@@ -94,8 +94,7 @@ class NarrativeLog(QTextEdit):
         self._formats: dict[tuple[int | None, str], QTextCharFormat] = {}
         self._set_fonts(TEXT_PT)
         self._model: RunViewModel | None = None
-        self._log_id = 0
-        self._seen = 0
+        self._tail: LogTail | None = None
 
     def set_look(self, dark: bool, text_pt: float = TEXT_PT) -> None:
         """Theme and size switch: the next update_from re-writes the story in the new look."""
@@ -103,7 +102,7 @@ class NarrativeLog(QTextEdit):
         self.setStyleSheet(DARK_STYLE if dark else LIGHT_STYLE)
         self._formats.clear()
         self._set_fonts(text_pt)
-        self._model = None
+        self._model = self._tail = None
 
     def _set_fonts(self, text_pt: float) -> None:
         text_font = QFont()
@@ -133,13 +132,13 @@ class NarrativeLog(QTextEdit):
 
     def update_from(self, model: RunViewModel) -> None:
         """Append the LogLines new since the last call, in one edit block."""
-        if model is not self._model or id(model.log) != self._log_id or len(model.log) < self._seen:
+        if model is not self._model or self._tail is None:
+            self._model, self._tail = model, LogTail(model)
+        fresh = self._tail.fresh()
+        if self._tail.restarted:  # a new run (or a new look): the story starts on a clean page
             self.clear()
-            self._model, self._log_id, self._seen = model, id(model.log), 0
-        if len(model.log) == self._seen:
+        if not fresh:
             return
-        fresh = model.log[self._seen :]
-        self._seen = len(model.log)
         if len(fresh) > MAX_LINES:
             fresh = fresh[-MAX_LINES:]
         bar = self.verticalScrollBar()
@@ -158,10 +157,6 @@ class NarrativeLog(QTextEdit):
         cursor.endEditBlock()
         if at_bottom:
             bar.setValue(bar.maximum())
-
-    def line_format(self, line: LogLine) -> QTextCharFormat:
-        """The character format a line's text gets (public for tests and other views)."""
-        return self._format_for(line)
 
     def _format_for(self, line: LogLine) -> QTextCharFormat:
         key = (line.party, line.kind if line.kind in TROUBLE_KINDS | {"action"} else "")

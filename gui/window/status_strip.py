@@ -13,25 +13,25 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
-from engine.model.view_model import RunViewModel
-from gui.style.palette import BROKEN_COLOUR, DIED_COLOUR, RELEASE_COLOUR, WAIT_COLOUR, WORK_COLOUR
+from engine.model.view_model import RunStatus, RunViewModel
+from gui.style.palette import BROKEN_COLOUR, DIED_COLOUR, RELEASE_COLOUR, WAIT_COLOUR
 
 REFRESH_MS = 250
 
-STATUS_LOOKS: dict[str, tuple[str, str]] = {
-    "idle": ("○ ready", "#5C6470"),
-    "running": ("● running", "#0072B2"),
-    "stopping": ("● stopping…", WAIT_COLOUR),
-    "passed": ("✔ passed", RELEASE_COLOUR),
-    "broken": ("✖ broken", BROKEN_COLOUR),
-    "died": ("☠ a party died", DIED_COLOUR),
-    "stopped": ("■ stopped", DIED_COLOUR),
+STATUS_LOOKS: dict[RunStatus, tuple[str, str]] = {
+    RunStatus.IDLE: ("○ ready", "#5C6470"),
+    RunStatus.RUNNING: ("● running", "#0072B2"),
+    RunStatus.STOPPING: ("● stopping…", WAIT_COLOUR),
+    RunStatus.PASSED: ("✔ passed", RELEASE_COLOUR),
+    RunStatus.BROKEN: ("✖ broken", BROKEN_COLOUR),
+    RunStatus.DIED: ("☠ a party died", DIED_COLOUR),
+    RunStatus.STOPPED: ("■ stopped", DIED_COLOUR),
 }
 
 
 def status_text(model: RunViewModel) -> tuple[str, str]:
     """(text, colour) for the run state."""
-    return STATUS_LOOKS.get(model.status, (model.status, WORK_COLOUR))
+    return STATUS_LOOKS[model.status]
 
 
 class StatusStrip(QWidget):
@@ -54,7 +54,6 @@ class StatusStrip(QWidget):
             label.setContentsMargins(10, 0, 10, 0)
             bar.addPermanentWidget(label)
         self._texts: dict[QLabel, str] = {}
-        self.refreshes = 0
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -69,7 +68,6 @@ class StatusStrip(QWidget):
             label.setStyleSheet(style)
 
     def refresh(self) -> None:
-        self.refreshes += 1
         model = self.model
         text, colour = status_text(model)
         self._set(self.state_label, text, f"color: {colour}; font-weight: 600;")

@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from engine.model.view_model import LaneState
 from engine.scenario import Scenario
 from engine.scenario.presets import load_preset
-from gui.lanes.failure import ENDED_BY_APP, counter_note, row_words
-from gui.lanes.failure_text import FailureWatch
+from gui.lanes.alert import Alert, alert_for
+from gui.lanes.failure import ENDED_BY_APP, row_words
 from gui.window.main_window import MainWindow
 from gui.window.settings import open_settings
 
@@ -52,8 +52,8 @@ def states(window: MainWindow) -> dict[str, LaneState]:
     return {lane.name: lane.state for lane in window.model.lanes}
 
 
-def watch(window: MainWindow) -> FailureWatch:
-    return window.lanes.failures
+def banner(window: MainWindow) -> Alert | None:
+    return alert_for(window.model)
 
 
 def run_again_passes(qtbot: QtBot, window: MainWindow) -> None:
@@ -66,7 +66,7 @@ def run_again_passes(qtbot: QtBot, window: MainWindow) -> None:
     assert done.args == [0]
     assert window.model.status == "passed"
     assert set(states(window).values()) == {LaneState.DONE}
-    assert watch(window).alert is None and counter_note(window.model, watch(window)) is None
+    assert banner(window) is None and window.model.counter_note is None
     assert not window.failure_commands.actions.abort.isEnabled()
 
 
@@ -74,17 +74,17 @@ def test_timeout_breaks_the_waiting_parties(qtbot: QtBot, window: MainWindow) ->
     assert run_to_end(qtbot, window, "timeout") == 3
     lanes = states(window)
     assert lanes["Navigation"] == lanes["Communication"] == B
-    alert = watch(window).alert
+    alert = banner(window)
     assert alert is not None and alert.kind == "broken" and alert.title == "Barrier timed out"
     assert "timed out" in alert.text and "Propulsion" in alert.text
-    assert counter_note(window.model, watch(window)) is not None
+    assert window.model.counter_note is not None
     run_again_passes(qtbot, window)
 
 
 def test_failing_action_breaks_everyone(qtbot: QtBot, window: MainWindow) -> None:
     assert run_to_end(qtbot, window, "action-fails") == 3
     assert set(states(window).values()) == {B}
-    alert = watch(window).alert
+    alert = banner(window)
     assert alert is not None and alert.kind == "broken" and "action" in alert.text
     assert "RuntimeError" in window.model.lanes[2].detail  # the last to arrive re-raises
     run_again_passes(qtbot, window)
@@ -96,12 +96,12 @@ def test_stranded_parties_are_explained(
 ) -> None:
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS) as done:
         start(window, load_preset(name), FAST, grace=1.0)
-        qtbot.waitUntil(lambda: watch(window).stranded(window.model), timeout=RUN_MS)
-        note = counter_note(window.model, watch(window))
+        qtbot.waitUntil(lambda: window.model.stranded, timeout=RUN_MS)
+        note = window.model.counter_note
         assert note is not None and note[0].endswith("here — nobody left to come")
         assert note[0].startswith(f"{waiting} of ")
     assert done.args == [3]  # the app aborted the barrier after the grace period
-    alert = watch(window).alert
+    alert = banner(window)
     assert alert is not None and alert.kind == "stranded"
     assert alert.title == "No party left to come"
     assert "no party is left to come" in alert.text
@@ -116,10 +116,10 @@ def test_wedged_barrier_is_ended_and_explained(qtbot: QtBot, window: MainWindow)
     lanes = window.model.lanes
     assert lanes[0].state == D and "SIGKILL" in lanes[0].detail
     assert window.model.status == "died"
-    alert = watch(window).alert
+    alert = banner(window)
     assert alert is not None and alert.kind == "wedged" and alert.title == "Barrier wedged"
     assert "died inside wait()" in alert.text
-    word, details = row_words(window.model, watch(window))
+    word, details = row_words(window.model)
     assert word == "stuck"
     assert all(lane.state == D for lane in lanes)
     assert details == {1: ENDED_BY_APP, 2: ENDED_BY_APP}
@@ -131,7 +131,7 @@ def test_crash_shows_the_error(qtbot: QtBot, window: MainWindow) -> None:
     crashed = window.model.lanes[1]
     assert crashed.name == "Communication" and crashed.state == D
     assert "RuntimeError" in crashed.detail
-    alert = watch(window).alert
+    alert = banner(window)
     assert alert is not None and alert.kind == "crash" and alert.title == "A party crashed"
     assert "RuntimeError" in alert.text and alert.then  # then: the others timed out
     run_again_passes(qtbot, window)
@@ -153,7 +153,7 @@ def test_abort_from_the_toolbar(qtbot: QtBot, window: MainWindow) -> None:
         abort.trigger()
     assert done.args == [3] and window.model.status == "broken"
     assert set(states(window).values()) == {B}
-    alert = watch(window).alert
+    alert = banner(window)
     assert alert is not None and alert.title == "Barrier aborted"
     assert "presenter" in alert.text
     assert not abort.isEnabled()
@@ -169,7 +169,7 @@ def test_reset_from_the_menu(qtbot: QtBot, window: MainWindow) -> None:
     assert window.model.status == "broken"
     lanes = states(window)
     assert lanes["Navigation"] == lanes["Communication"] == B
-    alert = watch(window).alert
+    alert = banner(window)
     assert alert is not None and alert.title == "Barrier reset"
     run_again_passes(qtbot, window)
 
@@ -191,7 +191,7 @@ def test_kill_from_the_lane_menu(qtbot: QtBot, window: MainWindow) -> None:
         assert kill.isEnabled()
         kill.trigger()
     assert window.model.lanes[2].state == D and "SIGKILL" in window.model.lanes[2].detail
-    alert = watch(window).alert
+    alert = banner(window)
     assert alert is not None and alert.kind == "stranded"  # the others wait for a dead party
     g = window.lanes.geometry_info
     assert g is not None

@@ -14,7 +14,6 @@ from pytestqt.qtbot import QtBot
 from engine.model.view_model import LaneState
 from engine.scenario.presets import list_presets, load_preset
 from gui.lanes.painter import badge_text
-from gui.lanes.prompts import held_stage, presenter_turn
 from gui.style.theme import apply_theme
 from gui.window.keyboard_map import KEYBOARD_MAP, keyboard_map_markdown
 from gui.window.main_window import MainWindow
@@ -105,7 +104,7 @@ def test_presenter_gate_freezes_parties_until_g_then_releases_in_one_frame(
     model = window.model
     qtbot.waitUntil(lambda: model.n_waiting == 3, timeout=RUN_MS)
     presenter = model.lanes[-1]
-    assert presenter.name == "Presenter" and presenter_turn(presenter)
+    assert presenter.name == "Presenter" and presenter.presenter_turn
     assert "your turn" in badge_text(presenter, model.parties, compact=False)
     assert model.progress(presenter, window.controller.clock()) == 0.0  # no jumping bar
     assert model.parties == 4
@@ -126,7 +125,7 @@ def test_step_mode_holds_before_stage_two_until_continue(qtbot: QtBot, window: M
     window.extras.actions["step_stages"].setChecked(True)
     assert window.run()
     model = window.model
-    qtbot.waitUntil(lambda: held_stage(model) == 1, timeout=RUN_MS)
+    qtbot.waitUntil(lambda: model.held_stage == 1, timeout=RUN_MS)
     qtbot.waitUntil(window.extras.actions["continue_stage"].isEnabled, timeout=5_000)
     qtbot.wait(300)  # held: nobody starts stage 2 on their own
     assert all(lane.stage == 0 and lane.state == LaneState.RELEASED for lane in model.lanes)
