@@ -150,8 +150,4 @@ class ReplaySource(Source):
         end = next((e for e in reversed(self.events) if e.kind == "run_end"), None)
         if end is None:
             return RunOutcome(RunStatus.DIED, "the recorded log ends before run_end")
-        try:
-            status = RunStatus(end.get("status"))
-        except ValueError:
-            status = RunStatus.DIED
-        return RunOutcome(status, str(end.get("reason", "")))
+        return RunOutcome(RunStatus.ended(end.get("status")), str(end.get("reason", "")))
