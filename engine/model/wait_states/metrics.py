@@ -105,7 +105,7 @@ class WaitStateAnalyser:
     changed (nothing: the same object back; one stage: that stage and the totals)."""
 
     def __init__(self) -> None:
-        self._book_id = -1
+        self._book: StageBook | None = None  # held, not its id: an id can be reused
         self._reset(epoch=-1)
 
     def _reset(self, epoch: int) -> None:
@@ -119,7 +119,7 @@ class WaitStateAnalyser:
         # party -> its release times, sorted, and the stage of each (parallel lists)
         self._release_times: dict[int, list[int]] = {}
         self._release_keys: dict[int, list[StageKey]] = {}
-        self._indexed: dict[StageKey, dict[int, int]] = {}  # releases already in _releases
+        self._indexed: dict[StageKey, dict[int, int]] = {}  # releases already filed
         self._latest_use: dict[int, int] = {}  # party -> latest arrive measured
         self._totals: dict[int, list[int]] = {}  # party -> work, wait, completion, delay, last
         self._party_rows: dict[int, PartyWaitStates] = {}  # built from _totals, kept if clean
@@ -131,9 +131,9 @@ class WaitStateAnalyser:
     def update(self, book: StageBook, parties: Collection[int] = ()) -> RunWaitStates:
         """The wait states of everything `book` holds now; `parties` (e.g. `range(n)`) are
         listed even if they never arrived anywhere."""
-        if id(book) != self._book_id or book.epoch != self._epoch:
+        if book is not self._book or book.epoch != self._epoch:
             self._reset(book.epoch)
-            self._book_id = id(book)
+            self._book = book
         if self._result is not None and book.version == self._version and parties == self._listed:
             return self._result
         changed = book.changed_since(self._version)

@@ -21,6 +21,7 @@ replay one party's change in O(stages).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -107,6 +108,10 @@ class _Stage:
     latest_offset: int  # the largest of those, 0 without releases
 
 
+def _valid(factor: float) -> bool:
+    return math.isfinite(factor) and factor >= 0
+
+
 def _latest(a: tuple[float, int], b: tuple[float, int]) -> bool:
     """Is arrival a (value, party) later than b?  Ties: the lower party counts as last."""
     return a[0] > b[0] or (a[0] == b[0] and a[1] < b[1])
@@ -161,8 +166,8 @@ class WhatIfModel:
         """The run with each party's work times its factor (absent: 1.0; 0.7 = 30 % shorter),
         or, `balanced`, every party at its stage's mean work."""
         factors = factors or {}
-        if any(not f >= 0 for f in factors.values()):
-            raise ValueError("work factors must be 0 or more")
+        if not all(_valid(f) for f in factors.values()):
+            raise ValueError("work factors must be finite numbers, 0 or more")
         moved: dict[StageKey, float] = {}  # stage -> how far its releases moved
         trippers: dict[StageKey, int] = {}
         ghosts: list[GhostStage] = []
@@ -235,8 +240,8 @@ class WhatIfModel:
     # ------------------------------------------------------------------ one party, fast
     def one_party(self, party: int, factor: float) -> WhatIf:
         """`evaluate({party: factor}, spans=False)`, in O(stages × groups)."""
-        if not factor >= 0:
-            raise ValueError("work factors must be 0 or more")
+        if not _valid(factor):
+            raise ValueError("work factors must be finite numbers, 0 or more")
         moved: dict[StageKey, float] = {}
         trippers: dict[StageKey, int] = {}
         end = float("-inf")

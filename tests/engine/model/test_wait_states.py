@@ -267,3 +267,10 @@ def stage_of(run: RunWaitStates, barrier: int | None, stage: int) -> StageWaitSt
 def test_stage_lookup() -> None:
     run = analyse_events(TWO_BARRIERS)
     assert stage_of(run, 1, 0).last_arriver == 0 and run.stage(2, 0) is None
+
+
+def test_a_new_book_is_never_taken_for_the_old_one() -> None:
+    live = WaitStateAnalyser()
+    assert len(live.update(StageBook.from_events(NEVER_ARRIVES)).stages) == 2
+    fresh = StageBook.from_events(OLD_LOG[:4])  # a smaller version count than the first book
+    assert [st.key for st in live.update(fresh).stages] == [(4, 0)]

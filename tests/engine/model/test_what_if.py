@@ -122,8 +122,11 @@ def test_slower_work_and_a_factor_map() -> None:
     assert describe_what_if(both, NAMES).startswith(
         "If the work were changed (A 50 % shorter, B 50 % shorter), the run would end 19.0 ms"
     )
-    with pytest.raises(ValueError, match="0 or more"):
-        evaluate_factors(run, {A: -1.0})
+    for bad in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="finite numbers, 0 or more"):
+            evaluate_factors(run, {A: bad})
+        with pytest.raises(ValueError, match="finite numbers, 0 or more"):
+            WhatIfModel(run).one_party(A, bad)
 
 
 def test_ranking_keeps_the_most_valuable_that_save_time() -> None:
