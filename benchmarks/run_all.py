@@ -37,6 +37,7 @@ SUITE: dict[str, tuple[str, list[str], list[str], float, bool]] = {
     "cold": ("benchmarks.cold_start", [], ["--reps", "3"], 60, True),
     "start": ("benchmarks.gui_start", [], ["--parties", "8"], 120, True),
     "profile": ("benchmarks.profiles", ["--stages", "1000"], [], 90, False),
+    "waitstates": ("benchmarks.wait_states", [], Q, 120, False),
 }
 
 

@@ -7,7 +7,8 @@ Layout: one process track for the app (the parent pid, sorted first) with the ru
 barrier's `n_waiting` counter and a global "stage k released" mark; one process track per party
 ("Navigation (pid 1234)") with "stage k: work" / "stage k: wait" slices, the barrier action
 nested in the last arriver's wait, release/broken/crash instants, and flow arrows from the last
-arriver to every party it released.  Timestamps are microseconds since run_start.
+arriver to every party it released.  The wait-state analysis adds per-party counters and the
+critical path (`trace_wait_states`).  Timestamps are microseconds since run_start.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from typing import Any
 
 from engine.core.atomic import atomic_write_text
 from engine.core.events import Event
+from engine.export.trace_wait_states import wait_state_events
+from engine.model.wait_states.metrics import analyse_events
+from engine.model.wait_states.text import party_names
 
 __all__ = ["build_trace", "write_trace"]
 
@@ -85,12 +89,11 @@ class _TraceBuilder:
         self.end_ns = max((e.t_ns for e in self.events), default=self.t0)
         parent = [e.pid for e in self.events if e.party is None]
         self.app_pid = self.start.pid if self.start else (parent[0] if parent else 0)
-        names = [str(n) for n in self.start.get("names", [])] if self.start else []
+        names = party_names(self.events)  # run_start's, else each spawn's (traced programs)
         pids = _party_pids(self.events, self.app_pid)
-        count = max([len(names), *(i + 1 for i in pids)])
+        count = max([0, *(i + 1 for i in names), *(i + 1 for i in pids)])
         self.parties = [
-            _Party(i, names[i] if i < len(names) else f"party {i + 1}", pids.get(i, -1 - i))
-            for i in range(count)
+            _Party(i, names.get(i) or f"party {i + 1}", pids.get(i, -1 - i)) for i in range(count)
         ]
         self.actions: dict[int, Event] = {}
         self.out: list[TraceEvent] = []
@@ -218,6 +221,21 @@ class _TraceBuilder:
             flow_id += 1
         return flow_id
 
+    def wait_states(self) -> list[TraceEvent]:
+        """Counters and the critical path from the wait-state analysis; returns the metadata."""
+        pids = {p.index: p.pid for p in self.parties}
+        meta, timed = wait_state_events(
+            analyse_events(self.events, pids.keys()),
+            party_pids=pids,
+            names={p.index: p.name for p in self.parties},
+            app_pid=self.app_pid,
+            first_tid=max([self.app_pid, *pids.values()]) + 1,
+            t0_ns=self.t0,
+            ts=self._ts,
+        )
+        self.out += timed
+        return meta
+
     def run_facts(self) -> dict[str, Any]:
         """The run slice on the app track (start to end) and the facts for `otherData`."""
         start = self.start.data if self.start else {}
@@ -242,8 +260,10 @@ class _TraceBuilder:
             self.party_slices(p)
         for k in sorted({k for p in self.parties for k in p.stages}):
             flow_id = self.action_and_flows(k, flow_id)
+        waits_meta = self.wait_states()
         self.out.sort(key=lambda ev: ev["ts"])
         meta = _track(self.app_pid, f"{APP_NAME} (pid {self.app_pid})", "barrier", -1)
+        meta += waits_meta
         for p in self.parties:
             meta += _track(p.pid, f"{p.name} (pid {p.pid})", p.name, p.index)
         return {"traceEvents": meta + self.out, "displayTimeUnit": "ms", "otherData": facts}

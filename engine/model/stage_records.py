@@ -36,6 +36,9 @@ class StageRecord:
     broken: dict[int, int] = field(default_factory=dict)  # party -> t_ns its wait() raised
     action_t_ns: int | None = None
     action_party: int | None = None
+    # The book's `version` when this record last changed: lets a reader that recomputes every
+    # frame (the wait-state analysis) redo only the stages that moved.
+    version: int = field(default=0, compare=False)
 
     @property
     def started(self) -> set[int]:
@@ -90,6 +93,11 @@ class StageBook:
         self.latest: StageRecord | None = None  # the record the last stage event touched
         self.latest_release: StageRecord | None = None  # the record the last release touched
         self.t0_ns: int | None = None  # when the run started (run_start)
+        # Change counters for readers that recompute every frame.  `version` counts absorbed
+        # changes and never goes back (not even at a run_start); `epoch` counts run_starts, so
+        # a reader knows its cached stages belong to a run that is gone.
+        self.version = 0
+        self.epoch = 0
 
     @classmethod
     def from_events(cls, events: Iterable[Event], *, merge_barriers: bool = False) -> StageBook:
@@ -117,6 +125,12 @@ class StageBook:
     def get(self, barrier: int | None, stage: int) -> StageRecord | None:
         return self._records.get(self._key(barrier, stage))
 
+    def changed_since(self, version: int) -> list[StageRecord]:
+        """Records (with or without arrivals) changed after `version`, in no particular order."""
+        if version >= self.version:
+            return []
+        return [r for r in self._records.values() if r.version > version]
+
     # ------------------------------------------------------------------ updating
     def apply(self, events: Iterable[Event]) -> None:
         """Absorb events in order (any kind; only stage events and spawns are kept)."""
@@ -129,12 +143,15 @@ class StageBook:
         if kind in STAGE_KINDS:
             self._apply_stage_event(e)
         elif kind == "run_start":
+            version, epoch = self.version, self.epoch
             self.__init__(merge_barriers=self._merge)  # type: ignore[misc]
+            self.version, self.epoch = version + 1, epoch + 1
             barrier = e.get("barrier")
             self.run_barrier = barrier if isinstance(barrier, int) else None
             self.t0_ns = e.t_ns
-        elif kind == "spawn" and e.party is not None:
-            self.spawns.setdefault(e.party, e.t_ns)
+        elif kind == "spawn" and e.party is not None and e.party not in self.spawns:
+            self.spawns[e.party] = e.t_ns
+            self.version += 1
 
     def _key(self, barrier: int | None, stage: int) -> StageKey:
         return (None if self._merge else barrier, stage)
@@ -151,6 +168,8 @@ class StageBook:
         if record is None:
             record = self._records[key] = StageRecord(key[0], stage)
         self.latest = record
+        self.version += 1
+        record.version = self.version
         kind = e.kind
         if kind == "action":
             record.action_t_ns, record.action_party = e.t_ns, party

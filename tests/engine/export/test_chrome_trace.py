@@ -7,6 +7,7 @@ action slices and flow arrows bound inside slices on both ends.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import subprocess
@@ -19,6 +20,13 @@ import pytest
 
 from engine.core.events import Event
 from engine.export.chrome_trace import build_trace, write_trace
+from engine.export.trace_wait_states import (
+    COUNTER_KEY,
+    CRITICAL_THREAD,
+    DELAY_COUNTER,
+    WAIT_COUNTER,
+)
+from engine.model.wait_states import analyse_events
 from engine.scenario.presets import load_preset
 from engine.sources.processes.runner import Runner
 from tests.paths import ROOT
@@ -127,6 +135,53 @@ def check_trace(trace: Trace, names: tuple[str, ...], stages: int, message: str)
         assert inside_slice(trace, s["pid"], s["ts"]) and inside_slice(trace, f["pid"], f["ts"])
 
 
+def counter_series(trace: Trace, name: str, pid: int) -> list[tuple[float, float]]:
+    return [(c["ts"], c["args"][COUNTER_KEY]) for c in of(trace, "C", pid) if c["name"] == name]
+
+
+def check_wait_states(trace: Trace, events: list[Event]) -> None:
+    """The counters end at the analysis' totals and climb only at last arrivals; the critical
+    path has one slice per stage on its own thread of the app track, named after the last
+    arriver, and an instant on that party's track at its arrival."""
+    trace = json.loads(json.dumps(trace, ensure_ascii=False))
+    app = trace["otherData"]["app_pid"]
+    run = analyse_events(events)
+    procs = metadata(trace, "process_name")
+    pid_of = {e.party: e.pid for e in events if e.kind == "spawn"}
+    t0 = next(e.t_ns for e in events if e.kind == "run_start")
+    stage_ends = {round((s.last_arrival_ns - t0) / 1000, 3) for s in run.stages}
+    for p in run.parties:
+        pid = pid_of[p.party]
+        assert pid in procs
+        for name, total in ((WAIT_COUNTER, p.wait_ns), (DELAY_COUNTER, p.delay_cost_ns)):
+            series = counter_series(trace, name, pid)
+            assert series[0] == (0.0, 0.0)
+            assert series[-1][1] == pytest.approx(total / 1e9)
+            assert all(a[1] <= b[1] for a, b in itertools.pairwise(series))
+            assert {ts for ts, _ in series[1:]} <= stage_ends
+    threads = [m for m in of(trace, "M", app) if m["name"] == "thread_name" and m["tid"] != app]
+    assert [m["args"]["name"] for m in threads][:1] == [CRITICAL_THREAD]
+    tids = {m["tid"] for m in threads}
+    assert not tids & ({app} | set(pid_of.values()))
+    critical = [x for x in of(trace, "X", app) if x["tid"] in tids]
+    assert len(critical) == len(run.stages)
+    names = {p: procs[pid]["name"].split(" (pid")[0] for p, pid in pid_of.items()}
+    by_end = sorted(critical, key=lambda x: x["ts"] + x["dur"])
+    for s, x in zip(sorted(run.stages, key=lambda s: s.last_arrival_ns), by_end, strict=True):
+        assert x["name"].endswith(f"stage {s.stage + 1}: {names[s.last_arriver]} arrived last")
+        assert x["args"]["last_arriver"] == s.last_arriver
+        assert x["ts"] + x["dur"] == pytest.approx((s.last_arrival_ns - t0) / 1000, abs=0.002)
+        marks = [
+            i
+            for i in of(trace, "i", pid_of[s.last_arriver])
+            if i["name"].startswith("last to arrive")
+            and i["args"]["stage"] == s.stage + 1
+            and i["args"]["barrier"] == s.barrier
+        ]
+        assert len(marks) == 1
+        assert marks[0]["args"]["delay_cost_s"] == pytest.approx(s.delay_cost_ns / 1e9)
+
+
 # ---------------------------------------------------------------------- a real run
 @pytest.fixture(scope="module")
 def real_events() -> list[Event]:
@@ -150,6 +205,7 @@ def test_real_run_trace_is_complete(real_events: list[Event]) -> None:
     parent = next(e.pid for e in real_events if e.kind == "run_start")
     assert procs[parent]["name"] == f"Barrier Visualiser (pid {parent})"
     assert trace["otherData"]["scenario"] == scenario.name
+    check_wait_states(trace, real_events)
 
 
 def test_write_trace_writes_parseable_json_atomically(
@@ -167,6 +223,53 @@ def test_write_trace_writes_parseable_json_atomically(
 # ---------------------------------------------------------------------- hand-made events
 def test_synthetic_trace_is_complete() -> None:
     check_trace(build_trace(synthetic(3)), NAMES, 3, MESSAGE)
+    check_wait_states(build_trace(synthetic(3)), synthetic(3))
+
+
+def test_counters_and_critical_path_of_a_synthetic_run() -> None:
+    """Arrivals come 10, 20, 30 ms into each stage: per stage Navigation waits 20 ms,
+    Communication 10 ms, and Propulsion, always last, causes 30 ms of delay."""
+    trace = build_trace(synthetic(2))
+    assert counter_series(trace, WAIT_COUNTER, PIDS[0]) == [
+        (0.0, 0.0),
+        (pytest.approx(35_000.0), pytest.approx(0.020)),
+        (pytest.approx(66_000.0), pytest.approx(0.040)),
+    ]
+    assert counter_series(trace, WAIT_COUNTER, PIDS[2]) == [(0.0, 0.0)]  # never waited
+    delays = counter_series(trace, DELAY_COUNTER, PIDS[2])
+    assert [v for _, v in delays] == [0.0, pytest.approx(0.030), pytest.approx(0.060)]
+    assert counter_series(trace, DELAY_COUNTER, PIDS[0]) == [(0.0, 0.0)]
+    critical = [x for x in of(trace, "X", APP) if x["cat"] == "barrier.wait_states"]
+    assert [x["name"] for x in critical] == [
+        "stage 1: Propulsion arrived last",
+        "stage 2: Propulsion arrived last",
+    ]
+    # from Propulsion's work_start (5.2 ms, 36.2 ms) to its arrival (35 ms, 66 ms)
+    assert critical[0]["ts"] == pytest.approx(5_200.0) and critical[0]["dur"] == pytest.approx(
+        29_800.0
+    )
+    assert critical[1]["ts"] == pytest.approx(36_200.0)
+
+
+def test_a_program_with_two_barriers_gets_a_critical_row_per_barrier() -> None:
+    from tests.engine.model.test_wait_states import TWO_BARRIERS
+
+    trace = build_trace(TWO_BARRIERS)
+    app = trace["otherData"]["app_pid"]
+    rows = [
+        m["args"]["name"]
+        for m in of(trace, "M", app)
+        if m["name"] == "thread_name" and m["tid"] != app
+    ]
+    assert rows == ["critical path, barrier 0", "critical path, barrier 1"]
+    critical = sorted(
+        (x["tid"], x["name"]) for x in of(trace, "X", app) if x["cat"] == "barrier.wait_states"
+    )
+    assert [name for _, name in critical] == [
+        "barrier 0 stage 1: Sous-chef arrived last",
+        "barrier 1 stage 1: Chef arrived last",
+    ]
+    assert critical[0][0] != critical[1][0]
 
 
 def test_timestamps_are_microseconds_since_run_start() -> None:
@@ -206,7 +309,7 @@ def test_a_crash_mid_work_closes_the_slice_and_breaks_the_others() -> None:
         assert wait["args"]["outcome"] == "broken"
         broken = [i for i in of(trace, "i", pid) if i["name"].startswith("broken")]
         assert len(broken) == 1 and broken[0]["args"]["error"] == "BrokenBarrierError"
-    samples = [c["args"]["n_waiting"] for c in of(trace, "C")]
+    samples = [c["args"]["n_waiting"] for c in of(trace, "C") if c["name"] == "n_waiting"]
     assert samples == [0, 1, 2, 1, 0]
     assert not of(trace, "s") and not of(trace, "f")
     assert trace["otherData"]["status"] == "died"

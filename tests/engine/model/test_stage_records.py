@@ -66,3 +66,26 @@ def test_a_new_run_start_clears_the_book() -> None:
     book = StageBook.from_events(RUN)
     book.apply([ev("run_start", 1000, None, names=["X"], barrier=3)])
     assert book.records() == [] and book.spawns == {} and book.run_barrier == 3
+
+
+def test_versions_say_which_records_changed() -> None:
+    book = StageBook.from_events(RUN[:10])  # up to the first stage's last arrival
+    first = book.get(7, 0)
+    assert first is not None and first.version == book.version
+    seen = book.version
+    assert book.changed_since(seen) == []
+    book.apply([ev("progress", 99, 0, 0, fraction=0.5)])  # not a stage event: no change
+    assert book.version == seen
+    book.apply(RUN[10:])
+    changed = {(r.barrier, r.stage) for r in book.changed_since(seen)}
+    assert changed == {(7, 0), (7, 1)} and book.version > seen
+    assert book.changed_since(book.version) == []
+
+
+def test_a_run_start_moves_the_epoch_and_never_the_version_back() -> None:
+    book = StageBook.from_events(RUN)
+    version, epoch = book.version, book.epoch
+    book.apply([ev("run_start", 1000, None, names=["X"], barrier=3)])
+    assert book.epoch == epoch + 1 and book.version > version
+    book.apply([ev("spawn", 1001, 0)])
+    assert book.version > version + 1
