@@ -35,6 +35,8 @@ class FileRefused(Exception):
 
 
 def _size_text(size: int) -> str:
+    if size >= 1024**3:
+        return f"{size / 1024**3:.1f} GiB"
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f} MiB"
     return f"{size / 1024:.1f} KiB" if size >= 1024 else f"{size} bytes"
