@@ -89,7 +89,7 @@ def check_writable(option: str, path: str) -> None:
 
 def cmd_presets(args: argparse.Namespace) -> int:
     infos = list_presets()
-    width = max(len(p.name) for p in infos)
+    width = max((len(p.name) for p in infos), default=0)
     for info in infos:
         print(f"{info.name:<{width}}  {info.title}: {info.description}")
     return 0

@@ -7,31 +7,46 @@ and joins the processes) and prints the scenario's own narrative lines, so runni
 same story as the app.  Work times are the drawn plan embedded as a literal rather than
 re-drawn, so the export is exact and readable.  Only what a scenario uses is emitted: the launch
 preset stays as short as the article's example.
+
+The scenario comes from a file someone else may have written, and the program is run by the
+user: every piece of its text (names, description, messages, narrative) enters the program
+only through engine.export.codegen_text, as checked string literals, never as source.
 """
 
 from __future__ import annotations
 
 import random
-import textwrap
 from dataclasses import dataclass
 
 from engine.export.codegen_text import (
     BUSY_WORK,
     RESCUE,
     SAY,
-    _clean,
-    _comment,
-    _fields,
-    _format_args,
-    _literal,
-    _say_call,
-    _template_expr,
+    assignment,
+    comment,
+    fields,
+    format_args,
+    literal,
+    say_call,
+    template_expr,
 )
-from engine.scenario import NARRATIVE_KINDS, NarrativeKind, Scenario
+from engine.scenario import (
+    NARRATIVE_KINDS,
+    NarrativeKind,
+    Scenario,
+    parse_scenario,
+    scenario_to_dict,
+)
 
 __all__ = ["generate_script"]
 
 RESCUE_GRACE_S = 1.0  # after every plan has run out, anyone still waiting waits for nobody
+# What the program's comment says about the backend the app would have used instead.
+_BACKEND_WORDS = {
+    "threads": "threads (threading.Barrier)",
+    "asyncio": "asyncio tasks (asyncio.Barrier)",
+    "mpi": "MPI ranks",
+}
 
 
 @dataclass(frozen=True)
@@ -56,10 +71,12 @@ def generate_script(scenario: Scenario, *, seed: int | None = None, speed: float
     """A runnable, PEP 8, stdlib-only program equivalent to `scenario` at `speed`.
 
     `seed` overrides the scenario's own; with neither, one is picked (and named in the header)
-    so the embedded plan is still reproducible.  Raises ValueError if speed is not positive.
+    so the embedded plan is still reproducible.  Raises ValueError if speed is not positive,
+    ScenarioError if `scenario` (which anyone can construct) does not validate.
     """
+    scenario = parse_scenario(scenario_to_dict(scenario))
     shape = _shape(scenario, seed, speed)
-    head = f"{_header(scenario, shape)}{_imports(scenario, shape)}\n{_constants(scenario, shape)}"
+    head = f"{_header(shape)}{_imports(scenario, shape)}\n{_constants(scenario, shape)}"
     parts = [
         head,
         SAY,
@@ -95,22 +112,21 @@ def _shape(scenario: Scenario, seed: int | None, speed: float) -> _Shape:
             f
             for kind in NARRATIVE_KINDS
             for template in scenario.narrative.templates(kind)
-            for f in _fields(template)
+            for f in fields(template)
         ),
         may_break=timeout is not None or raises or mismatch or bool(crashes),
         rescue=mismatch or (bool(crashes) and timeout is None),
     )
 
 
-def _header(scenario: Scenario, shape: _Shape) -> str:
-    about = textwrap.fill(_clean(scenario.description), width=88) or "(no description)"
-    export = textwrap.fill(
-        f"Exported by Barrier Visualiser (seed {shape.seed}, speed {shape.speed:g}x). It needs"
-        " nothing but the standard library: run it with plain `python`.",
-        width=88,
+def _header(shape: _Shape) -> str:
+    """The docstring: the generator's own words only (the scenario's are in SCENARIO/ABOUT)."""
+    return (
+        '"""A multiprocessing.Barrier demo in plain Python, exported by Barrier Visualiser.\n\n'
+        f"It plays the scenario named in SCENARIO (seed {shape.seed}, speed {shape.speed:g}x)"
+        " and needs\nnothing but the standard library: run it with plain `python`.\n"
+        '"""\n\n'
     )
-    title = f"{_clean(scenario.name)}: a multiprocessing.Barrier demo in plain Python."
-    return f'"""{title}\n\n{about}\n\n{export}\n"""\n\n'
 
 
 def _imports(scenario: Scenario, shape: _Shape) -> str:
@@ -125,11 +141,15 @@ def _imports(scenario: Scenario, shape: _Shape) -> str:
 
 def _constants(scenario: Scenario, shape: _Shape) -> str:
     rows = zip(scenario.party, shape.plan, strict=True)
-    lines = [
+    lines = assignment("SCENARIO", scenario.name)
+    if scenario.description:
+        lines += assignment("ABOUT", scenario.description)
+    lines += [
+        "",
         "# Seconds of work per party for each stage, drawn once from the scenario's work",
         "# ranges, so every run of this program follows the same plan as the app.",
         "PLAN = [",
-        *(f"    ({_literal(spec.name)}, {row!r})," for spec, row in rows),
+        *(f"    ({literal(spec.name)}, {row!r})," for spec, row in rows),
         "]",
     ]
     if "stages" in shape.placeholders:
@@ -141,22 +161,26 @@ def _constants(scenario: Scenario, shape: _Shape) -> str:
         if len(templates) > 1 and any(templates):
             lines.append(f"# {kind.capitalize()} lines, one per stage, filled in by str.format.")
             lines.append(f"{kind.upper()}_LINES = (")
-            lines.extend(f"    {_literal(t)}," for t in templates)
+            lines.extend(f"    {literal(t)}," for t in templates)
             lines.append(")")
     if shape.crashes:
         who = " ".join(
-            f"{name}'s work raises halfway through stage {stage}."
-            for _, stage, name in shape.crashes
+            f"Party {party}'s work raises halfway through stage {stage}."
+            for party, stage, _ in shape.crashes
         )
         pairs = ", ".join(f"({p}, {s})" for p, s, _ in shape.crashes)
-        lines += _comment(f"The scenario's fault: {who} That process dies.")
-        lines.append(f"CRASHES = {{{pairs}}}  # (party, stage)")
+        lines += comment(f"The scenario's fault: {who} That process dies.")
+        lines.append(f"CRASHES = {{{pairs}}}  # (party, stage), party 1 is PLAN[0]")
     for i, spec in enumerate(scenario.party):
         if spec.fault in ("kill-in-work", "kill-in-wait"):
-            where = "works" if spec.fault == "kill-in-work" else "is inside barrier.wait()"
-            lines += _comment(
-                f"Not reproduced: the app SIGKILLs {spec.name} (party {i + 1}) while it {where}"
-                f" in stage {spec.fault_stage} (fault {spec.fault}).  A plain script cannot time"
+            where, fault = (
+                ("works", "kill-in-work")
+                if spec.fault == "kill-in-work"
+                else ("is inside barrier.wait()", "kill-in-wait")
+            )
+            lines += comment(
+                f"Not reproduced: the app SIGKILLs party {i + 1} (PLAN[{i}]) while it {where}"
+                f" in stage {spec.fault_stage} (fault {fault}).  A plain script cannot time"
                 " that faithfully, so here that party simply runs normally."
             )
     return "\n".join(lines)
@@ -176,13 +200,13 @@ def _action(scenario: Scenario) -> str:
     lines = [
         "def barrier_action():",
         '    """Run by exactly one process (the last to arrive), once per stage."""',
-        *_say_call(4, _literal(action.message)),
+        *say_call(4, literal(action.message)),
     ]
     if action.raises:
         error = f"the barrier action failed: {action.message}"
         lines += [
             "    # The scenario's fault: the action raises, so the barrier breaks.",
-            f"    raise RuntimeError({_literal(error)})",
+            f"    raise RuntimeError({literal(error)})",
         ]
     return "\n".join(lines)
 
@@ -207,7 +231,7 @@ def _worker(scenario: Scenario, shape: _Shape) -> str:
         ]
     lines += [f"        {work}(seconds)", *_say("arrive", scenario)]
     wait = "barrier.wait()"
-    if "index" in {f for t in scenario.narrative.release for f in _fields(t)}:
+    if "index" in {f for t in scenario.narrative.release for f in fields(t)}:
         wait = "index = barrier.wait()  # 0 … parties-1, different for every party"
     why = _why_broken(scenario, shape)
     if not shape.may_break:
@@ -217,7 +241,7 @@ def _worker(scenario: Scenario, shape: _Shape) -> str:
             "        try:",
             f"            {wait}",
             "        except BrokenBarrierError:",
-            *_say_call(12, f'f"💥 {{name}} got BrokenBarrierError ({why})."'),
+            *say_call(12, f'f"💥 {{name}} got BrokenBarrierError ({why})."'),
             "            return",
         ]
     if scenario.action is not None and scenario.action.raises:
@@ -245,31 +269,32 @@ def _say(kind: NarrativeKind, scenario: Scenario) -> list[str]:
     """The say(...) line for one narrative kind; nothing if its template is empty."""
     templates = scenario.narrative.templates(kind)
     if len(templates) == 1:
-        expr = _template_expr(templates[0], kind)
-        return _say_call(8, expr) if expr else []
+        expr = template_expr(templates[0], kind)
+        return say_call(8, expr) if expr else []
     if not any(templates):
         return []
     line = f"{kind.upper()}_LINES[stage - 1]"
-    call = f"{line}.format({_format_args(kind, templates)})"
+    call = f"{line}.format({format_args(kind, templates)})"
     if all(templates):
-        return _say_call(8, call)
-    return [f"        if {line}:", *_say_call(12, call)]
+        return say_call(8, call)
+    return [f"        if {line}:", *say_call(12, call)]
 
 
 def _main(scenario: Scenario, shape: _Shape) -> str:
-    lines = ['if __name__ == "__main__":']
-    if scenario.backend != "processes":
-        lines += _comment(
-            f"In the app this scenario can run on {scenario.backend}; this program uses real"
-            " processes, like the classic multiprocessing.Barrier example.",
+    lines = ['if __name__ == "__main__":', "    say(SCENARIO)"]
+    if scenario.description:
+        lines.append("    say(ABOUT)")
+    if scenario.backend in _BACKEND_WORDS:
+        lines += comment(
+            f"In the app this scenario can run on {_BACKEND_WORDS[scenario.backend]}; this"
+            " program uses real processes, like the classic multiprocessing.Barrier example.",
             indent=4,
         )
     prefix = ""
     if scenario.start_method:
-        method = _literal(scenario.start_method)
         lines += [
-            f"    # The scenario asks for the {method} start method.",
-            f"    ctx = multiprocessing.get_context({method})",
+            "    # The start method the scenario asks for.",
+            f"    ctx = multiprocessing.get_context({literal(scenario.start_method)})",
         ]
         prefix = "ctx."
     args = [str(scenario.parties)]
@@ -309,4 +334,4 @@ def _mismatch_comment(parties: int, processes: int) -> list[str]:
         )
     else:
         return []
-    return _comment(why, indent=4)
+    return comment(why, indent=4)

@@ -13,7 +13,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
-from engine.scenario.model import ScenarioError
+from engine.core.safe_text import describe_char, first_unsafe, printable
+from engine.scenario.limits import ScenarioError
 
 _SHOW_LIMIT = 60
 
@@ -25,7 +26,7 @@ def show(value: object) -> str:
     if isinstance(value, int) and abs(value) > 10**30:
         return "a huge integer"  # str() of a giant int is unreadable (and may even raise)
     if isinstance(value, str):
-        text = json.dumps(value, ensure_ascii=False)
+        text = printable(json.dumps(value, ensure_ascii=False))
         return text if len(text) <= _SHOW_LIMIT else text[: _SHOW_LIMIT - 4] + '…"'
     if isinstance(value, int | float):
         return repr(value)
@@ -83,12 +84,38 @@ class Checker:
                     location=where or "",
                 )
 
-    def text(self, field: str, raw: object, *, strip: bool = False, non_empty: bool = False) -> str:
+    def text(
+        self,
+        field: str,
+        raw: object,
+        limit: int,
+        *,
+        strip: bool = False,
+        non_empty: bool = False,
+        multiline: bool = False,
+    ) -> str:
+        """A string of at most `limit` characters with no control character, escape or
+        direction override in it (newlines and tabs too, unless `multiline`).
+
+        Why refuse rather than clean: the text is shown in terminals, logs and generated
+        programs; an escape sequence in a scenario is never what its author meant to show.
+        """
         if not isinstance(raw, str):
             self.fail(field, f"must be a string, got {show(raw)}")
         value = raw.strip() if strip else raw
         if non_empty and not value.strip():
             self.fail(field, "must not be empty")
+        if len(value) > limit:
+            self.fail(field, f"is {len(value)} characters long", allowed=f"at most {limit}")
+        found = first_unsafe(value, allow="\n\t" if multiline else "")
+        if found is not None:
+            position, char = found
+            self.fail(
+                field,
+                f"must not contain control characters, got {describe_char(char)}"
+                f" at position {position}",
+                allowed="printable text" + (", newlines and tabs" if multiline else ""),
+            )
         return value
 
     def integer(self, field: str, raw: object, lo: int, hi: int, *, span: str = "") -> int:

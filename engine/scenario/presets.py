@@ -1,4 +1,4 @@
-"""Built-in scenarios shipped as TOML files in assets/presets.
+"""Built-in scenarios shipped as TOML files in assets/presets (found by engine.core.assets).
 
 Why files rather than Python constants: presets double as worked examples of the scenario
 format.  A learner can open ``launch.toml``, change a number and load it back, and the presets
@@ -11,11 +11,14 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.scenario import Scenario, ScenarioError, load_scenario
+from engine.core.assets import asset_folder
+from engine.scenario.files import load_scenario
+from engine.scenario.limits import ScenarioError
+from engine.scenario.model import Scenario
 
 __all__ = ["PRESETS_DIR", "PRESET_ORDER", "PresetInfo", "list_presets", "load_preset"]
 
-PRESETS_DIR: Path = Path(__file__).resolve().parents[2] / "assets" / "presets"
+PRESETS_DIR: Path = asset_folder("presets")
 
 # Menu order is a lesson plan, not the alphabet: the simplest barrier first, then variations.
 # Presets not named here follow alphabetically.

@@ -1,4 +1,10 @@
-"""Write scenario dicts as TOML that people enjoy reading.
+"""TOML in and out: how deep a file nests before it is parsed, and scenario dicts written as
+TOML that people enjoy reading.
+
+Why measure nesting first: tomllib parses arrays and inline tables recursively, so a hostile
+file with a few thousand ``[`` in a row ends in a RecursionError (or, deep enough, worse)
+instead of a message.  A scenario needs three levels; the scan below counts brackets outside
+strings and comments, in one pass, so the loader can refuse a file before parsing it.
 
 Why not plain ``tomli_w.dumps``: it puts every array item on its own line, so a scenario's
 ``work = [0.5, 2.0]`` becomes four lines and a 32-party file turns into a scroll marathon.
@@ -10,13 +16,47 @@ that does not read back identically, falls back to ``tomli_w.dumps``: pretty, bu
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from typing import TypeGuard
 
 import tomli_w
 
-__all__ = ["dumps_compact"]
+__all__ = ["dumps_compact", "nesting_depth"]
+
+# Strings and comments are matched whole so that brackets inside them are not counted.  Each
+# alternative can match a position in one way only, so a scan is linear even on hostile input.
+_TOKENS = re.compile(
+    "|".join(
+        (
+            r"#[^\n]*",  # a comment
+            r'"""(?:\\.|[^\\])*?"{3,5}',  # a multi-line basic string (may end in 1-2 quotes)
+            r"'''.*?'{3,5}",  # a multi-line literal string
+            r'"(?:[^"\\\n]|\\.)*"',  # a basic string
+            r"'[^'\n]*'",  # a literal string
+            r"(?P<open>[\[{])",
+            r"(?P<close>[\]}])",
+        )
+    ),
+    re.DOTALL,
+)
+
+
+def nesting_depth(text: str, stop_above: int) -> int:
+    """The deepest nesting of ``[ ]`` and ``{ }`` in TOML `text`, outside strings and comments;
+    counting stops as soon as it passes `stop_above`."""
+    depth = deepest = 0
+    for token in _TOKENS.finditer(text):
+        if token.group("open"):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > stop_above:
+                    break
+        elif token.group("close"):
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 class _Unsupported(Exception):

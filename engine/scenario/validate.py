@@ -1,25 +1,27 @@
-"""Turn a loosely typed mapping (usually parsed TOML) into a validated Scenario.
+"""Turn a loosely typed mapping (usually parsed TOML) into validated scenario fields.
 
 Why a hand-written validator: scenario files are written by people learning about barriers, so
 every mistake must produce one precise, friendly line naming the field (``party[1].work``), the
 problem and what is allowed, with a did-you-mean hint for typos.  Validation stops at the first
 error: one clear message beats a wall of follow-on errors.  Indices in field paths are 0-based
 (``party[0]`` is the first [[party]] table, ``narrative.arrive[0]`` the first stage).
+
+It returns plain `ScenarioFields`, not a `Scenario`: the Scenario class sits above this module
+(its ``replace`` validates again), so nothing here may import it.
 """
 
 from __future__ import annotations
 
-import difflib
-import string
-import unicodedata
 from collections.abc import Mapping
 
 from engine.scenario.checks import Checker, show
-from engine.scenario.model import (
+from engine.scenario.limits import (
     ALLOWED_BACKENDS,
     DEFAULT_TEMPLATES,
-    DEFAULT_WORK,
     FAULTS,
+    MAX_DESCRIPTION_CHARS,
+    MAX_LINE_CHARS,
+    MAX_NAME_CHARS,
     MAX_PARTIES,
     MAX_PROCESSES,
     MAX_SEED,
@@ -27,15 +29,18 @@ from engine.scenario.model import (
     MAX_TIMEOUT,
     MAX_WORK,
     NARRATIVE_KINDS,
-    PLACEHOLDERS,
     START_METHODS,
     WORKLOADS,
+)
+from engine.scenario.specs import (
+    DEFAULT_WORK,
     ActionSpec,
     Narrative,
     PartySpec,
-    Scenario,
+    ScenarioFields,
     WorkTime,
 )
+from engine.scenario.templates import check_template
 
 TOP_KEYS = (
     "name", "description", "parties", "processes", "stages", "timeout", "start_method", "seed",
@@ -43,13 +48,12 @@ TOP_KEYS = (
 )  # fmt: skip
 ACTION_KEYS = ("message", "raises")
 PARTY_KEYS = ("name", "work", "work_by_stage", "fault", "fault_stage")
-_SAMPLE_FIELDS: dict[str, object] = {"name": "Ada", "stage": 1, "stages": 2, "index": 0, "party": 1}
 
-__all__ = ["parse_scenario"]
+__all__ = ["validate_fields"]
 
 
-def parse_scenario(data: Mapping[str, object], source: str = "<scenario>") -> Scenario:
-    """Validate `data` and build a Scenario, or raise a one-line ScenarioError.
+def validate_fields(data: Mapping[str, object], source: str = "<scenario>") -> ScenarioFields:
+    """Validate `data` into ScenarioFields, or raise a one-line ScenarioError.
 
     `source` (a file name, usually) starts every error message.
     """
@@ -57,8 +61,16 @@ def parse_scenario(data: Mapping[str, object], source: str = "<scenario>") -> Sc
     table = c.table(None, data)
     c.known_keys(None, table, TOP_KEYS)
 
-    name = c.text("name", table.get("name", "Untitled scenario"), strip=True, non_empty=True)
-    description = c.text("description", table.get("description", ""), strip=True)
+    name = c.text(
+        "name", table.get("name", "Untitled scenario"), MAX_NAME_CHARS, strip=True, non_empty=True
+    )
+    description = c.text(
+        "description",
+        table.get("description", ""),
+        MAX_DESCRIPTION_CHARS,
+        strip=True,
+        multiline=True,
+    )
     raw_party = table.get("party")
     if raw_party is not None and not (isinstance(raw_party, list) and raw_party):
         c.fail("party", f"must be a list of [[party]] tables, got {show(raw_party)}")
@@ -90,7 +102,7 @@ def parse_scenario(data: Mapping[str, object], source: str = "<scenario>") -> Sc
     if backend == "mpi" and processes != parties:  # MPI's barrier spans every rank
         c.fail("processes", f'must equal parties ({parties}) with backend "mpi", got {processes}')
 
-    return Scenario(
+    return ScenarioFields(
         name=name,
         description=description,
         parties=parties,
@@ -136,7 +148,7 @@ def _action(c: Checker, raw: object) -> ActionSpec | None:
     c.known_keys("action", table, ACTION_KEYS)
     if "message" not in table:
         c.fail("action.message", "missing (required when [action] is given)")
-    message = c.text("action.message", table["message"], strip=True, non_empty=True)
+    message = c.text("action.message", table["message"], MAX_LINE_CHARS, strip=True, non_empty=True)
     raises = table.get("raises", False)
     if not isinstance(raises, bool):
         c.fail("action.raises", f"must be true or false, got {show(raises)}")
@@ -153,7 +165,7 @@ def _narrative(c: Checker, raw: object, stages: int) -> Narrative:
         field = f"narrative.{kind}"
         value = table.get(kind, DEFAULT_TEMPLATES[kind])
         if isinstance(value, str):
-            found[kind] = (_template(c, field, value),)
+            found[kind] = (check_template(c, field, value),)
             continue
         if not isinstance(value, list):
             c.fail(field, f"must be a string or a list of strings, got {show(value)}")
@@ -163,32 +175,10 @@ def _narrative(c: Checker, raw: object, stages: int) -> Narrative:
                 f"has {len(value)} entries but stages is {stages}",
                 allowed="a string, or a list with one string per stage",
             )
-        found[kind] = tuple(_template(c, f"{field}[{i}]", item) for i, item in enumerate(value))
+        found[kind] = tuple(
+            check_template(c, f"{field}[{i}]", item) for i, item in enumerate(value)
+        )
     return Narrative(work=found["work"], arrive=found["arrive"], release=found["release"])
-
-
-def _template(c: Checker, field: str, raw: object) -> str:
-    """A template string whose placeholders are all known.
-
-    Why check now: a typo such as {nmae} would otherwise surface mid-run, in another process.
-    The trial format also catches malformed braces and format specs that cannot apply.
-    """
-    template = c.text(field, raw)
-    allowed = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
-    try:
-        names = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
-    except ValueError as exc:  # unbalanced braces
-        c.fail(field, f"malformed template: {exc}", allowed=allowed)
-    for name in names:
-        if name not in PLACEHOLDERS:
-            hint = difflib.get_close_matches(name, PLACEHOLDERS, n=1)
-            near = f" (did you mean {{{hint[0]}}}?)" if hint else ""
-            c.fail(field, f"unknown placeholder {{{name}}}{near}", allowed=allowed)
-    try:
-        template.format_map(_SAMPLE_FIELDS)
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
-        c.fail(field, f"malformed template: {exc}", allowed=allowed)
-    return template
 
 
 def _parties(
@@ -210,9 +200,7 @@ def _parties(
         c.known_keys(where, table, PARTY_KEYS)
         if "name" not in table:
             c.fail(f"{where}.name", "missing (every [[party]] table needs a name)")
-        name = c.text(f"{where}.name", table["name"], strip=True, non_empty=True)
-        if any(unicodedata.category(ch).startswith("C") for ch in name):
-            c.fail(f"{where}.name", f"must not contain control characters, got {show(name)}")
+        name = c.text(f"{where}.name", table["name"], MAX_NAME_CHARS, strip=True, non_empty=True)
         if name in seen:
             c.fail(f"{where}.name", f"duplicate name {show(name)} (also party[{seen[name]}])")
         seen[name] = i

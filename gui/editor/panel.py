@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from engine.scenario import (
+    MAX_SEED,
     Scenario,
     ScenarioError,
     load_scenario,
     parse_scenario,
     save_scenario,
 )
-from engine.scenario.model import MAX_SEED
 from engine.scenario.presets import list_presets, load_preset
 from gui.editor.backend_rules import apply_backend_rules
 from gui.editor.binding import SOURCE, build_scenario, fill_form, hidden_parts, locate

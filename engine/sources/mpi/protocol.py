@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.scenario.model import ActionSpec
+from engine.scenario import ActionSpec
 from engine.sources.processes.party import PartyJob
 
 AUTHKEY_ENV = "BARRIER_VIZ_MPI_AUTHKEY"

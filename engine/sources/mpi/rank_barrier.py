@@ -27,7 +27,7 @@ from mpi4py import MPI
 
 from engine.core.actions import FailingAction, MessageAction
 from engine.core.barrier import BrokenBarrierError
-from engine.scenario.model import ActionSpec
+from engine.scenario import ActionSpec
 from engine.sources.mpi.protocol import BARRIER_ID
 
 BREAK_TAG = 7071

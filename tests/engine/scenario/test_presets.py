@@ -159,3 +159,16 @@ def test_empty_or_missing_directory(tmp_path: Path) -> None:
     assert list_presets(tmp_path / "missing") == []
     with pytest.raises(ScenarioError, match="none found"):
         load_preset("launch", tmp_path)
+
+
+def test_presets_command_with_no_presets_is_not_an_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An install without presets lists none (it used to end in max() of nothing)."""
+    import argparse
+
+    from engine.cli import commands
+
+    monkeypatch.setattr(commands, "list_presets", lambda: [])
+    assert commands.cmd_presets(argparse.Namespace()) == 0
+    assert capsys.readouterr().out == ""

@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.core.safe_text import first_unsafe
 from engine.scenario import (
     DEFAULT_WORK,
+    NARRATIVE_KINDS,
     Narrative,
     PartySpec,
     Scenario,
@@ -304,11 +306,21 @@ def test_input_is_not_mutated() -> None:
 
 # --- property: parse_scenario never fails with anything but ScenarioError -------------------
 
+# Text an attacker would try: escapes, NUL, 8-bit CSI, direction overrides, line separators,
+# next to what real names hold (joiners, variation selectors, combining marks).
+_hostile_text = st.lists(
+    st.sampled_from(["\x1b[31m", "\0", "\x9b", "\u202e", "\u2028", "\r", "\n", "\t"])
+    | st.sampled_from(["\u200d", "\ufe0f", "e\u0301"])
+    | st.text(max_size=3),
+    max_size=4,
+).map("".join)
+
 _junk = st.recursive(
     st.one_of(
         st.integers(min_value=-(2**70), max_value=2**70),
         st.floats(allow_nan=True, allow_infinity=True),
         st.text(max_size=12),
+        _hostile_text,
         st.booleans(),
         st.sampled_from(["{name}", "{stage}", "{bogus}", "{", "fork", "cpu", "A", "B"]),
     ),
@@ -326,10 +338,19 @@ _count = _mostly(st.integers(min_value=1, max_value=4))
 _seconds = st.floats(min_value=-0.5, max_value=5) | st.integers(0, 4)
 _work = _mostly(_seconds | st.lists(_seconds, min_size=1, max_size=3))
 _party = st.fixed_dictionaries(
-    {"name": _mostly(st.sampled_from(["A", "B", "C", " D ", "Eve", "F", "G", "Hal", "I", ""]))},
+    {
+        "name": _mostly(
+            st.sampled_from(["A", "B", "C", " D ", "Eve", "F", "G", "Hal", "I", "", "👩‍🚀 Ann"])
+            | _hostile_text
+        )
+    },
     optional={"work": _work, "work_by_stage": _mostly(st.lists(_work, max_size=3)), "nmae": _junk},
 )
-_template = st.sampled_from(["{name}", "x {stage}/{stages}", "{nmae}", "{", "", "{index:>3}"])
+_template = (
+    st.sampled_from(["{name}", "x {stage}/{stages}", "{nmae}", "{", "", "{index:>3}"])
+    | st.sampled_from(["{name:>999999999}", "{name:{stage}}", "{party:.1000}", "{name:*^100}"])
+    | _hostile_text.map(lambda t: t + "{name}")
+)
 _narrative = st.fixed_dictionaries(
     {},
     optional={
@@ -340,8 +361,8 @@ _narrative = st.fixed_dictionaries(
 _rest = st.fixed_dictionaries(
     {},
     optional={
-        "name": _mostly(st.sampled_from(["Demo", " Spaced ", "🚀", ""])),
-        "description": _mostly(st.text(max_size=8)),
+        "name": _mostly(st.sampled_from(["Demo", " Spaced ", "🚀", ""]) | _hostile_text),
+        "description": _mostly(st.text(max_size=8) | _hostile_text),
         "processes": _count,
         "stages": _count,
         "timeout": _mostly(st.floats(0, 20)),
@@ -349,7 +370,9 @@ _rest = st.fixed_dictionaries(
         "seed": _mostly(st.integers(-1, 2**64)),
         "workload": _mostly(st.sampled_from(["sleep", "cpu", "gpu"])),
         "backend": _mostly(st.just("processes")),
-        "action": _mostly(st.fixed_dictionaries({}, optional={"message": _mostly(st.text())})),
+        "action": _mostly(
+            st.fixed_dictionaries({}, optional={"message": _mostly(st.text() | _hostile_text)})
+        ),
         "narrative": _mostly(_narrative),
     },
 )
@@ -375,7 +398,37 @@ def test_parse_returns_scenario_or_scenario_error(data: dict[str, Any]) -> None:
         s = parse_scenario(data, "fuzz.toml")
     except ScenarioError as err:
         assert "\n" not in str(err) and str(err).startswith("fuzz.toml: ")
+        assert first_unsafe(str(err)) is None
         return
     assert len(s.party) == s.processes
+    texts = [s.name, *(p.name for p in s.party), s.action.message if s.action else ""]
+    texts += [t for kind in NARRATIVE_KINDS for t in s.narrative.templates(kind)]
+    assert all(first_unsafe(t) is None for t in texts)
+    assert first_unsafe(s.description, allow="\n\t") is None
+    for kind in NARRATIVE_KINDS:  # a line is short, whatever its format specs
+        for stage in range(s.stages):
+            assert len(s.narrative.line(kind, stage, name=s.party[0].name)) < 100_000
     assert parse_scenario(scenario_to_dict(s)) == s
     assert parse_scenario(tomllib.loads(dump_scenario(s))) == s
+
+
+# --- property: any file content is a Scenario or one ScenarioError line ----------------------
+
+_toml_pieces = st.sampled_from(
+    ["parties = ", "2", "[", "]", "{", "}", "a = ", '"', "'", '"""', "#", "\n", "\\", ",", "\x1b"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_toml_pieces, max_size=60).map("".join) | st.binary(max_size=64))
+def test_any_file_content_loads_or_fails_with_one_line(tmp_path_factory: Any, content: Any) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "fuzz.toml"
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        path.write_bytes(content)
+    try:
+        load_scenario(path)
+    except ScenarioError as err:
+        assert "\n" not in str(err) and str(err).startswith("fuzz.toml: ")
+        assert first_unsafe(str(err)) is None
