@@ -5,7 +5,7 @@ library, Qt aborts the process with a cryptic message.  We check first and print
 line (plus the apt-get fix and the headless commands).  Bad --preset/--scenario input is one
 line on stderr and exit code 2, as for the headless commands.
 
-`main.py trace SCRIPT … --gui` shows a traced program live (gui/trace_mode.py).
+`main.py trace SCRIPT … --gui` shows a traced program live (gui/features/trace_mode.py).
 
 --autorun/--quit-after-run/--screenshot/--record make the GUI scriptable: CI smoke runs and
 screencasts start a scenario (or `replay FILE.jsonl`), let it finish, keep the final state on
@@ -108,7 +108,7 @@ def _run_app(
     app.setOrganizationName("BarrierVisualiser")
     apply_theme(app)
     window = MainWindow()
-    window.extras.presentation.set_theme(window.extras.presentation.theme)  # the remembered one
+    window.features.presentation.apply_app_theme()  # the remembered theme
     if getattr(args, "screenshot", None) or getattr(args, "record", None):
         window.resize(*DEFAULT_SIZE)  # scripted captures: the same size whatever was remembered
     if scenario is not None:
@@ -118,7 +118,7 @@ def _run_app(
         window.panel.set_speed(float(getattr(args, "speed", 1.0) or 1.0))
     if getattr(args, "seed", None) is not None:
         window.panel.set_seed(args.seed)
-    exports = window.extras.exports
+    exports = window.features.exports
     app.aboutToQuit.connect(window.controller.shutdown)
     app.aboutToQuit.connect(exports.finish_on_quit)
     result = {"code": 0}
@@ -154,7 +154,7 @@ def _run_app(
                 window.close()
 
     def start_replay(events: list[Event]) -> None:
-        window.extras.replay.replay(events, float(args.speed), str(args.log))
+        window.features.replay.replay(events, float(args.speed), str(args.log))
 
     window.show()
     record: Any = getattr(args, "record", None)
@@ -162,9 +162,7 @@ def _run_app(
         print(f"error: cannot record to {record}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if trace is not None:
-        from gui.features.trace_mode import start_trace
-
-        QTimer.singleShot(0, lambda: start_trace(window, trace))
+        QTimer.singleShot(0, lambda: window.features.trace.start(trace))
     elif replay is not None:
         QTimer.singleShot(0, lambda: start_replay(replay))
     elif getattr(args, "autorun", False):
