@@ -1,10 +1,11 @@
 """`python main.py` until the first painted frame, as a script the cold-start benchmark times.
 
-It does what main.py does for the bare `python main.py` (parse no arguments, then
-`gui.app.launch.launch_gui`), with one addition made before the GUI exists: an application-wide
-event filter that sees the first Paint event of the lanes view and, once that paint has been
-delivered, prints `FIRST-FRAME <monotonic ns>` and closes the window.  CLOCK_MONOTONIC is
-system-wide on Linux, so the parent can subtract its own timestamp taken before exec.
+It does what main.py does for the bare `python main.py` (parse no arguments with
+`gui.app.entry.parse_command_line`, then `gui.app.launch.launch_gui`), with one addition made
+before the GUI exists: an application-wide event filter that sees the first Paint event of the
+lanes view and, once that paint has been delivered, prints `FIRST-FRAME <monotonic ns>` and
+closes the window.  CLOCK_MONOTONIC is system-wide on Linux, so the parent can subtract its own
+timestamp taken before exec.
 """
 
 from __future__ import annotations
@@ -42,10 +43,13 @@ def main() -> int:
 
     spy = FirstPaint()
     app.installEventFilter(spy)
-    from engine.cli.commands import build_parser
+    from gui.app.entry import parse_command_line
     from gui.app.launch import launch_gui
+    from gui.app.options import GuiOptions
 
-    return launch_gui(build_parser().parse_args([]))
+    options = parse_command_line([])
+    assert isinstance(options, GuiOptions)
+    return launch_gui(options)
 
 
 if __name__ == "__main__":

@@ -1,32 +1,42 @@
 """The app's front door: `barrier-viz …` and `python main.py …` both call `main()`.
 
 Why it lives in the gui package: the entry decides between the headless commands (engine)
-and the windowed ones (gui), and engine may never import gui.  It stays import-light: spawn
-and forkserver children re-import the program's main module, and a headless `run` must not
-pay for Qt, so Qt is imported only once a window is really wanted.
+and the windowed ones (gui), and engine may never import gui.  It builds the one parser (the
+engine's commands plus the window's flags), parses once into typed options, and dispatches.
+It stays import-light: spawn and forkserver children re-import the program's main module, and
+a headless `run` must not pay for Qt, so Qt is imported only once a window is really wanted.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+
+from engine.cli.options import HeadlessOptions
+from engine.cli.parser import CommandLineParser, headless_options
+from gui.app.options import GuiOptions, declare_window_flags, window_options
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_command_line(argv: Sequence[str]) -> GuiOptions | HeadlessOptions:
+    """The typed options of the whole command line (bad input: one line, exit code 2)."""
+    parser = CommandLineParser()
+    declare_window_flags(parser)
+    parsed = parser.parse(argv)
+    headless = headless_options(parsed)
+    window = window_options(parsed, headless)
+    if window is not None:
+        return window
+    assert headless is not None  # every command either opens the window or runs headless
+    return headless
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, then run a headless command or open the GUI; the exit code."""
-    from engine.cli.commands import build_parser, run_headless
-
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    if args.command == "trace":  # `--gui` may trail the program's own arguments
-        from engine.cli.trace import program_arguments
-
-        program_arguments(args)
-    traced_live = args.command == "trace" and args.gui
-    if (
-        args.command in (None, "gui")
-        or (args.command == "replay" and not args.headless)
-        or traced_live
-    ):
+    options = parse_command_line(sys.argv[1:] if argv is None else argv)
+    if isinstance(options, GuiOptions):
         from gui.app.launch import launch_gui
 
-        return launch_gui(args)
-    return run_headless(args)
+        return launch_gui(options)
+    from engine.cli.commands import run_headless
+
+    return run_headless(options)

@@ -1,106 +1,141 @@
-"""Start the GUI from parsed command-line arguments (`main.py gui …` or no command at all).
+"""Start the GUI from typed options (`main.py gui …`, no command, `replay FILE`, `trace … --gui`).
 
 Why the care before Qt starts: with no display, or with Qt's X11 plugin missing a system
 library, Qt aborts the process with a cryptic message.  We check first and print one clear
-line (plus the apt-get fix and the headless commands).  Bad --preset/--scenario input is one
-line on stderr and exit code 2, as for the headless commands.
-
-`main.py trace SCRIPT … --gui` shows a traced program live (gui/trace_mode.py).
+line (plus the apt-get fix and the headless commands).  Bad --preset/--scenario input, an
+unreadable event log or a missing traced program is one line on stderr and exit code 2, as for
+the headless commands — all checked before a window opens.
 
 --autorun/--quit-after-run/--screenshot/--record make the GUI scriptable: CI smoke runs and
-screencasts start a scenario (or `replay FILE.jsonl`), let it finish, keep the final state on
-screen for a second, save the window (and the video of it all) and exit with the run's own exit
-code.
+screencasts start a scenario (or a replay, or a traced program), let it finish, keep the final
+state on screen for a second, save the window (and the video of it all) and exit with the
+run's own exit code.
 """
 
 from __future__ import annotations
 
-import argparse
 import signal
 import sys
+from dataclasses import dataclass
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from engine.cli.commands import EXIT_BAD_INPUT, InputError, load_chosen_scenario
+from engine.cli.inputs import InputError, load_chosen_scenario, read_log_input
+from engine.cli.options import ReplayOptions, ScenarioChoice, TraceOptions
+from engine.cli.parser import EXIT_BAD_INPUT
 from engine.core.events import Event
 from engine.scenario import Scenario
 from gui.app.display_check import display_problem
+from gui.app.options import GuiOptions
 
 if TYPE_CHECKING:
     from engine.sources.tracer.runner import TraceRunner
+    from gui.window.main_window import MainWindow
 
 SHOW_FINAL_MS = 1000
 SIGNAL_POLL_MS = 200
-VIDEO_FORMATS = (".mp4", ".gif")
 
 
-def _chosen_scenario(args: argparse.Namespace) -> Scenario | None:
-    if not getattr(args, "preset", None) and not getattr(args, "scenario", None):
-        return None
-    return load_chosen_scenario(args, default=None)
+@dataclass(frozen=True)
+class Opening:
+    """What the window shows first, read and checked before it opens."""
+
+    scenario: Scenario | None = None  # put into the editor
+    replay: list[Event] | None = None  # replayed at once
+    trace: TraceRunner | None = None  # started at once
 
 
-def launch_gui(args: argparse.Namespace) -> int:
+def launch_gui(options: GuiOptions) -> int:
     problem = display_problem()
     if problem is not None:
         print(problem, file=sys.stderr)
         return 1
     try:
-        scenario = _chosen_scenario(args)
-        replay = _replay_events(args)
-        trace = _trace_runner(args)
-        record = getattr(args, "record", None)
-        if record and not str(record).lower().endswith(VIDEO_FORMATS):
-            raise InputError(f"--record: {record} must end in .mp4 or .gif")
+        opening = _opening(options)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    return _run_app(args, scenario, replay, trace)
+    return _run_app(options, opening)
 
 
-def _trace_runner(args: argparse.Namespace) -> TraceRunner | None:
-    """`main.py trace SCRIPT [ARGS…] --gui`: the (not yet started) source for the program."""
-    if getattr(args, "command", None) != "trace":
-        return None
-    from engine.cli.trace import program_arguments
-    from engine.sources.tracer.runner import TraceRunner
+def _opening(options: GuiOptions) -> Opening:
+    shows = options.shows
+    match shows:
+        case ScenarioChoice():
+            return Opening(
+                scenario=load_chosen_scenario(shows, default=None) if shows.given else None
+            )
+        case ReplayOptions():
+            return Opening(replay=read_log_input(shows.log))
+        case TraceOptions():
+            from engine.cli.trace import trace_source
 
-    try:
-        return TraceRunner(args.script, program_arguments(args), events_path=args.events)
-    except FileNotFoundError:
-        raise InputError(f"SCRIPT: no such file: {args.script}") from None
-    except OSError as exc:
-        raise InputError(f"--events: cannot write {args.events}: {exc.strerror}") from None
-
-
-def _replay_events(args: argparse.Namespace) -> list[Event] | None:
-    """`main.py replay FILE.jsonl`: the recorded events (read before any window opens)."""
-    if getattr(args, "command", None) != "replay":
-        return None
-    from engine.core.event_log import EventLogReadError, read_event_log
-
-    try:
-        events, warnings = read_event_log(args.log)
-    except EventLogReadError as exc:
-        raise InputError(str(exc)) from None
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if not events:
-        raise InputError(f"{args.log}: no events to replay")
-    return events
+            return Opening(trace=trace_source(shows))
 
 
-def _run_app(
-    args: argparse.Namespace,
-    scenario: Scenario | None,
-    replay: list[Event] | None = None,
-    trace: TraceRunner | None = None,
-) -> int:
+def _prepare(window: MainWindow, options: GuiOptions, opening: Opening) -> None:
+    """Editor contents and speed from the command line (before the window is shown)."""
+    from gui.window.main_window import DEFAULT_SIZE
+
+    if options.flags.screenshot or options.flags.record:
+        window.resize(*DEFAULT_SIZE)  # scripted captures: the same size whatever was remembered
+    if opening.scenario is not None:
+        window.panel.set_scenario(opening.scenario)
+        window.panel.current_path = None
+    shows = options.shows
+    if isinstance(shows, ScenarioChoice):
+        window.panel.set_speed(shows.speed)
+        if shows.seed is not None:
+            window.panel.set_seed(shows.seed)
+    elif isinstance(shows, TraceOptions):
+        window.panel.set_speed(1.0)
+
+
+class Session:
+    """One scripted (or interactive) window session: what starts, how it ends, the exit code."""
+
+    def __init__(self, window: MainWindow, options: GuiOptions, opening: Opening) -> None:
+        self.window, self.options, self.opening = window, options, opening
+        self.code = 0
+
+    def begin(self) -> None:
+        """Once the window is up: the trace, the replay or --autorun (or nothing)."""
+        window, opening, shows = self.window, self.opening, self.options.shows
+        if opening.trace is not None:
+            window.features.trace.start(opening.trace)
+        elif opening.replay is not None and isinstance(shows, ReplayOptions):
+            window.features.replay.replay(opening.replay, shows.speed, shows.log)
+        elif self.options.flags.autorun and not window.run():
+            print("error: the scenario could not be started", file=sys.stderr)
+            self.code = EXIT_BAD_INPUT
+            if self.options.flags.quit_after_run:
+                window.close()
+
+    def finish(self, code: int) -> None:
+        """--quit-after-run, a second after the end: screenshot, video, close."""
+        window, shot = self.window, self.options.flags.screenshot
+        if shot and not window.save_screenshot(shot):
+            print(f"error: could not save the screenshot to {shot}", file=sys.stderr)
+        self.code = code
+        recorder = window.features.exports.stop_recording()
+        if recorder is None:
+            window.close()
+            return
+        recorder.saved.connect(lambda _path: window.close())
+        recorder.failed.connect(self._video_failed)
+
+    def _video_failed(self, message: str) -> None:
+        print(f"error: {message}", file=sys.stderr)
+        self.code = self.code or 1
+        self.window.close()
+
+
+def _run_app(options: GuiOptions, opening: Opening) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from gui.style.theme import apply_theme
-    from gui.window.main_window import DEFAULT_SIZE, MainWindow
+    from gui.window.main_window import MainWindow
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
@@ -108,67 +143,22 @@ def _run_app(
     app.setOrganizationName("BarrierVisualiser")
     apply_theme(app)
     window = MainWindow()
-    window.extras.presentation.set_theme(window.extras.presentation.theme)  # the remembered one
-    if getattr(args, "screenshot", None) or getattr(args, "record", None):
-        window.resize(*DEFAULT_SIZE)  # scripted captures: the same size whatever was remembered
-    if scenario is not None:
-        window.panel.set_scenario(scenario)
-        window.panel.current_path = None
-    if replay is None:
-        window.panel.set_speed(float(getattr(args, "speed", 1.0) or 1.0))
-    if getattr(args, "seed", None) is not None:
-        window.panel.set_seed(args.seed)
-    exports = window.extras.exports
+    window.features.presentation.apply_app_theme()  # the remembered theme
+    _prepare(window, options, opening)
+    exports = window.features.exports
     app.aboutToQuit.connect(window.controller.shutdown)
     app.aboutToQuit.connect(exports.finish_on_quit)
-    result = {"code": 0}
-
-    def finish(code: int) -> None:
-        path = getattr(args, "screenshot", None)
-        if path and not window.save_screenshot(path):
-            print(f"error: could not save the screenshot to {path}", file=sys.stderr)
-        result["code"] = code
-        recorder = exports.stop_recording()
-        if recorder is None:
-            window.close()
-            return
-
-        def failed(message: str) -> None:
-            print(f"error: {message}", file=sys.stderr)
-            result["code"] = result["code"] or 1
-            window.close()
-
-        recorder.saved.connect(lambda _path: window.close())
-        recorder.failed.connect(failed)
-
-    if getattr(args, "quit_after_run", False):
+    session = Session(window, options, opening)
+    flags = options.flags
+    if flags.quit_after_run:
         window.controller.run_finished.connect(
-            lambda code: QTimer.singleShot(SHOW_FINAL_MS, lambda: finish(code))
+            lambda code: QTimer.singleShot(SHOW_FINAL_MS, lambda: session.finish(code))
         )
-
-    def autorun() -> None:
-        if not window.run():
-            print("error: the scenario could not be started", file=sys.stderr)
-            result["code"] = EXIT_BAD_INPUT
-            if getattr(args, "quit_after_run", False):
-                window.close()
-
-    def start_replay(events: list[Event]) -> None:
-        window.extras.replay.replay(events, float(args.speed), str(args.log))
-
     window.show()
-    record: Any = getattr(args, "record", None)
-    if record and exports.start_recording(record) is None:
-        print(f"error: cannot record to {record}", file=sys.stderr)
+    if flags.record and exports.start_recording(flags.record) is None:
+        print(f"error: cannot record to {flags.record}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if trace is not None:
-        from gui.features.trace_mode import start_trace
-
-        QTimer.singleShot(0, lambda: start_trace(window, trace))
-    elif replay is not None:
-        QTimer.singleShot(0, lambda: start_replay(replay))
-    elif getattr(args, "autorun", False):
-        QTimer.singleShot(0, autorun)
+    QTimer.singleShot(0, session.begin)
 
     # Ctrl+C in the terminal: close the window cleanly (settings saved, parties stopped).
     # Python only runs signal handlers between bytecodes, so a timer lets it in regularly.
@@ -185,4 +175,4 @@ def _run_app(
     finally:
         ticker.stop()
         signal.signal(signal.SIGINT, previous)
-    return result["code"]
+    return session.code

@@ -269,6 +269,11 @@ class ScenarioPanel(QWidget):
         self.form.seed_edit.set_exact("" if seed is None else str(seed))
 
     # ----- presets and files --------------------------------------------------------------
+    def preset_choices(self) -> list[tuple[str, str]]:
+        """(name, title) of every preset, in the order the preset menu lists them."""
+        combo = self.form.preset_combo
+        return [(str(combo.itemData(i)), combo.itemText(i)) for i in range(combo.count())]
+
     def select_preset(self, name: str) -> None:
         try:
             scenario = self._presets[name] if name in self._presets else load_preset(name)

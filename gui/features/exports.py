@@ -1,4 +1,5 @@
-"""Everything that leaves the window as a file: trace, timeline image, window PNG, video, code.
+"""Everything that leaves the window as a file: event log, trace, timeline image, window PNG,
+video, code.
 
 Why each command has a `*_to(path)` half and an `ask_*` half: the path prompt is a modal file
 dialog, which tests must never open; tests (and `--record`/`--screenshot`) call the `*_to`
@@ -10,19 +11,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from engine.core.atomic import atomic_write_bytes, atomic_write_text
 from engine.export.chrome_trace import write_trace
+from gui.editor.panel import ScenarioPanel
 from gui.features.code_dialog import CodeDialog, script_for
+from gui.features.host import Host
 from gui.features.recorder import Recorder
+from gui.run.controller import RunController
 
 if TYPE_CHECKING:
-    from gui.window.main_window import MainWindow
+    from gui.timeline.view import TimelineView
 
-MESSAGE_MS = 8000
 AskPath = Callable[[QWidget, str, str, str], str]  # parent, title, suggested name, filter
 
 
@@ -32,68 +37,114 @@ def _ask_path(parent: QWidget, title: str, suggested: str, filters: str) -> str:
 
 
 class Exports(QObject):
-    """File → Export …, View → Show Code and the Record toggle of one main window."""
+    """File → Save/Export …, View → Show Code and the Record toggle of one window."""
 
     recording_changed = Signal(bool)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(
+        self,
+        controller: RunController,
+        panel: ScenarioPanel,
+        timeline: Callable[[], TimelineView],
+        host: Host,
+    ) -> None:
+        super().__init__(controller)
+        self.controller = controller
+        self.panel = panel
+        self.timeline = timeline  # builds the (lazily made) timeline if it is not there yet
+        self.host = host
         self.ask_path: AskPath = _ask_path
         self.recorder: Recorder | None = None
         self.code_dialog: CodeDialog | None = None
         self.last_video: str | None = None
 
-    def _say(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, MESSAGE_MS)
+    def _ask(self, title: str, suggested: str, filters: str) -> str:
+        return self.ask_path(self.host.window, title, suggested, filters)
 
-    # ------------------------------------------------------------------ trace and images
-    def export_trace_to(self, path: str | os.PathLike[str]) -> bool:
-        events = self.window.controller.last_events
+    # ------------------------------------------------------------------ the run's data
+    def save_event_log_to(self, path: str | os.PathLike[str]) -> bool:
+        """Every event of the last run as JSON Lines."""
+        events = self.controller.last_events
         if not events:
-            self._say("Nothing to export yet: run a scenario (or replay a log) first.")
+            self.host.say("Nothing to save yet: run a scenario first.")
+            return False
+        try:
+            atomic_write_text(path, "".join(e.to_json_line() + "\n" for e in events))
+        except OSError as exc:
+            self.host.say(f"Event log not saved: {exc.strerror}")
+            return False
+        self.host.say(f"Saved {len(events)} events to {path}")
+        return True
+
+    def export_trace_to(self, path: str | os.PathLike[str]) -> bool:
+        events = self.controller.last_events
+        if not events:
+            self.host.say("Nothing to export yet: run a scenario (or replay a log) first.")
             return False
         try:
             write_trace(events, path)
         except OSError as exc:
-            self._say(f"Trace not saved: {exc.strerror or exc}")
+            self.host.say(f"Trace not saved: {exc.strerror or exc}")
             return False
-        self._say(f"Trace saved to {path} — open it in ui.perfetto.dev or chrome://tracing")
+        self.host.say(f"Trace saved to {path} — open it in ui.perfetto.dev or chrome://tracing")
         return True
 
-    def export_timeline_to(self, path: str | os.PathLike[str]) -> bool:
-        try:
-            self.window.timeline.export_image(str(path))
-        except OSError as exc:
-            self._say(f"Timeline image not saved: {exc.strerror or exc}")
-            return False
-        self._say(f"Timeline saved to {path}")
-        return True
+    def ask_save_event_log(self) -> None:
+        path = self._ask("Save Event Log", "", "JSON Lines (*.jsonl)")
+        if path:
+            self.save_event_log_to(path)
 
     def ask_export_trace(self) -> None:
-        path = self.ask_path(self.window, "Export Trace", "trace.json", "Chrome trace (*.json)")
+        path = self._ask("Export Trace", "trace.json", "Chrome trace (*.json)")
         if path:
             self.export_trace_to(path)
 
+    # ------------------------------------------------------------------ pictures
+    def export_timeline_to(self, path: str | os.PathLike[str]) -> bool:
+        try:
+            self.timeline().export_image(str(path))
+        except OSError as exc:
+            self.host.say(f"Timeline image not saved: {exc.strerror or exc}")
+            return False
+        self.host.say(f"Timeline saved to {path}")
+        return True
+
+    def save_screenshot_to(self, path: str | os.PathLike[str]) -> bool:
+        """PNG (or the suffix's format) of the whole window."""
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        fmt = Path(path).suffix.lstrip(".").upper() or "PNG"
+        ok = self.host.window.grab().save(buffer, fmt)
+        if ok:
+            try:
+                atomic_write_bytes(path, bytes(data.data()))
+            except OSError:
+                ok = False
+        self.host.say(f"Screenshot saved to {path}" if ok else f"Screenshot not saved to {path}")
+        return ok
+
     def ask_export_timeline(self) -> None:
-        path = self.ask_path(
-            self.window, "Export Timeline", "timeline.png", "PNG image (*.png);;SVG image (*.svg)"
-        )
+        path = self._ask("Export Timeline", "timeline.png", "PNG image (*.png);;SVG image (*.svg)")
         if path:
             self.export_timeline_to(path)
 
+    def ask_save_screenshot(self) -> None:
+        path = self._ask("Save Screenshot", "", "PNG images (*.png)")
+        if path:
+            self.save_screenshot_to(path)
+
     # ------------------------------------------------------------------ code
     def show_code(self) -> CodeDialog | None:
-        panel = self.window.panel
-        scenario = panel.current_scenario()
+        scenario = self.panel.current_scenario()
         if scenario is None:
-            self._say("Cannot show code: the scenario has a problem (see the marked field).")
+            self.host.say("Cannot show code: the scenario has a problem (see the marked field).")
             return None
-        script = script_for(scenario, panel.seed(), panel.speed())
+        script = script_for(scenario, self.panel.seed(), self.panel.speed())
         if self.code_dialog is not None:
             self.code_dialog.close()
             self.code_dialog.deleteLater()
-        self.code_dialog = CodeDialog(script, scenario.name, self.window)
+        self.code_dialog = CodeDialog(script, scenario.name, self.host.window)
         self.code_dialog.show()  # non-modal: the run can go on beside it
         return self.code_dialog
 
@@ -107,15 +158,15 @@ class Exports(QObject):
         if self.recording:
             return self.recorder
         try:
-            recorder = Recorder(self.window, path)
+            recorder = Recorder(self.host.window, path)
         except ValueError as exc:
-            self._say(str(exc))
+            self.host.say(str(exc))
             return None
         recorder.saved.connect(self._video_saved)
-        recorder.failed.connect(self._say)
+        recorder.failed.connect(self.host.say)
         self.recorder = recorder
         recorder.start()
-        self.window.statusBar().showMessage(f"● Recording to {path} — Ctrl+Shift+R stops")
+        self.host.say(f"● Recording to {path} — Ctrl+Shift+R stops", 0)
         self.recording_changed.emit(True)
         return recorder
 
@@ -124,17 +175,18 @@ class Exports(QObject):
         if recorder is None or not recorder.recording:
             return None
         recorder.stop()
-        self._say(f"Finishing the video {recorder.path} …")
+        self.host.say(f"Finishing the video {recorder.path} …")
         self.recording_changed.emit(False)
         return recorder
 
-    def toggle_recording(self) -> None:
-        if self.recording:
+    def set_recording(self, on: bool) -> None:
+        """The Record toggle: on asks where to save (nothing happens if no path is given)."""
+        if not on:
             self.stop_recording()
             return
-        path = self.ask_path(
-            self.window, "Record Video", "barrier.mp4", "MP4 video (*.mp4);;GIF animation (*.gif)"
-        )
+        if self.recording:
+            return
+        path = self._ask("Record Video", "barrier.mp4", "MP4 video (*.mp4);;GIF animation (*.gif)")
         if path:
             self.start_recording(path)
         else:
@@ -142,7 +194,7 @@ class Exports(QObject):
 
     def _video_saved(self, path: str) -> None:
         self.last_video = path
-        self._say(f"Video saved to {path}")
+        self.host.say(f"Video saved to {path}")
 
     def finish_on_quit(self) -> None:
         """aboutToQuit: a recording in progress is stopped and its file completed (bounded)."""

@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
+    QFileDialog,
     QLabel,
     QMessageBox,
     QSizePolicy,
@@ -32,9 +32,8 @@ from engine.core.event_log import EventLogReadError, read_event_log
 from engine.core.events import Event
 from engine.sources.commands import Pause, Seek, SetSpeed
 from engine.sources.replay import ReplaySource
-
-if TYPE_CHECKING:
-    from gui.window.main_window import MainWindow
+from gui.features.host import Host
+from gui.run.controller import RunController
 
 SLIDER_STEPS_PER_S = 100
 MIN_SPEED, MAX_SPEED = 0.1, 50.0
@@ -48,12 +47,12 @@ def _warn(parent: QWidget, title: str, message: str) -> object:
 class ReplayBar(QToolBar):
     """Play/pause, scrubber (seconds), position/duration and speed for the current replay."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__("Replay", window)
+    def __init__(self, controller: RunController, host: Host) -> None:
+        super().__init__("Replay")
         self.setObjectName("replay_bar")
         self.setMovable(False)
-        self.window_ = window
-        self.controller = window.controller
+        self.host = host
+        self.controller = controller
         self.source: ReplaySource | None = None
         self.show_error: ErrorDialog = _warn  # tests inject a non-modal stand-in
         self._dragging = False
@@ -98,27 +97,35 @@ class ReplayBar(QToolBar):
         try:
             events, warnings = read_event_log(path)
         except EventLogReadError as exc:
-            self.show_error(self.window_, "Cannot open the event log", str(exc))
+            self.show_error(self.host.window, "Cannot open the event log", str(exc))
             return False
         if warnings:
             more = f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else ""
-            self.window_.statusBar().showMessage(f"⚠ {warnings[0]}{more}", 12000)
+            self.host.say(f"⚠ {warnings[0]}{more}", 12000)
         return self.replay(events, speed, Path(path).name)
+
+    def ask_open_log(self) -> None:
+        """File → Open Event Log…: pick a log and replay it."""
+        path, _ = QFileDialog.getOpenFileName(
+            self.host.window, "Open Event Log", "", "Event logs (*.jsonl);;All files (*)"
+        )
+        if path:
+            self.open_log(path)
 
     def replay(self, events: list[Event], speed: float = 1.0, title: str = "event log") -> bool:
         if self.controller.is_running:
-            self.window_.statusBar().showMessage("Stop the current run before replaying.", 8000)
+            self.host.say("Stop the current run before replaying.")
             return False
         try:
             source = ReplaySource(events, speed=speed)
         except ValueError as exc:
-            self.show_error(self.window_, "Cannot replay", str(exc))
+            self.show_error(self.host.window, "Cannot replay", str(exc))
             return False
         self.source = source
         self.slider.setRange(0, max(1, round(source.duration_s() * SLIDER_STEPS_PER_S)))
         with QSignalBlocker(self.speed_spin):
             self.speed_spin.setValue(min(MAX_SPEED, max(MIN_SPEED, speed)))
-        self.window_.setWindowTitle(f"Replay: {title} — Barrier Visualiser")
+        self.host.show_subject(f"Replay: {title}")
         self.controller.start_source(source)
         return True
 
@@ -128,6 +135,8 @@ class ReplayBar(QToolBar):
         return self.source is not None and self.controller.source is self.source
 
     # ------------------------------------------------------------------ steering
+    # The bar steers the ReplaySource it made (an ended replay is no longer the controller's
+    # active source, so seeking it back must reach the source itself).
     def toggle_play(self) -> None:
         source = self.source
         if source is None:

@@ -1,4 +1,4 @@
-"""Show a traced, unmodified program (`main.py trace SCRIPT --gui`) in the main window.
+"""Show a traced, unmodified program (`main.py trace SCRIPT --gui`) in the window's views.
 
 Why this is so small: a `TraceRunner` is a `Source`, so the run controller shows it
 like any run — lanes appear as the program's processes reach a barrier, named as the tracer
@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 import shlex
-from typing import TYPE_CHECKING
 
 from engine.sources.tracer.runner import TraceRunner
-
-if TYPE_CHECKING:
-    from gui.window.main_window import MainWindow
+from gui.editor.panel import ScenarioPanel
+from gui.features.host import Host
+from gui.run.controller import RunController
 
 
 def command_line(runner: TraceRunner) -> str:
@@ -24,30 +23,40 @@ def command_line(runner: TraceRunner) -> str:
     return shlex.join([os.path.basename(runner.script), *runner.args])
 
 
-def start_trace(window: MainWindow, runner: TraceRunner) -> bool:
-    """Start `runner` in `window`'s views; False (nothing started) while a run is active."""
-    what = command_line(runner)
-    if not window.controller.start_source(runner):
-        window.statusBar().showMessage("A run is already in progress.", 8000)
-        return False
-    window.panel.set_locked(
-        f"Tracing {what}\nThe program's own barriers are shown live; "
-        "the scenario editor is not used while it runs."
-    )
-    window.setWindowTitle(f"Tracing {what} — Barrier Visualiser")
+class TraceMode:
+    """Starts a traced program in the views and locks the editor while it runs."""
 
-    def finished(code: int) -> None:
-        window.controller.run_finished.disconnect(finished)
-        status = window.model.status
-        window.panel.set_locked(
-            f"Traced {what}: {status} (exit code {code}).\nChoose or edit a scenario to run one.",
-            locked=False,
+    def __init__(self, controller: RunController, panel: ScenarioPanel, host: Host) -> None:
+        self.controller = controller
+        self.panel = panel
+        self.host = host
+
+    def start(self, runner: TraceRunner) -> bool:
+        """Start `runner`; False (nothing started) while a run is active."""
+        what = command_line(runner)
+        controller, panel = self.controller, self.panel
+        if not controller.start_source(runner):
+            self.host.say("A run is already in progress.")
+            return False
+        panel.set_locked(
+            f"Tracing {what}\nThe program's own barriers are shown live; "
+            "the scenario editor is not used while it runs."
         )
-        window.panel.scenario_changed.connect(edited)
+        self.host.show_subject(f"Tracing {what}")
 
-    def edited() -> None:  # the user moved on to a scenario: the note has done its job
-        window.panel.scenario_changed.disconnect(edited)
-        window.panel.set_locked(None)
+        def finished(code: int) -> None:
+            controller.run_finished.disconnect(finished)
+            status = controller.model.status
+            panel.set_locked(
+                f"Traced {what}: {status} (exit code {code}).\n"
+                "Choose or edit a scenario to run one.",
+                locked=False,
+            )
+            panel.scenario_changed.connect(edited)
 
-    window.controller.run_finished.connect(finished)
-    return True
+        def edited() -> None:  # the user moved on to a scenario: the note has done its job
+            panel.scenario_changed.disconnect(edited)
+            panel.set_locked(None)
+
+        controller.run_finished.connect(finished)
+        return True

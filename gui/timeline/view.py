@@ -2,10 +2,10 @@
 
 Why it is built this way: a crowd run has 256 parties × many stages, and the view is repainted
 60 times a second while it follows the present.  So closed spans are drawn by ONE item
-(gui/timeline_items.py) rebuilt only when spans were added; the few still-growing spans are a
+(items.py) rebuilt only when spans were added; the few still-growing spans are a
 second, small item redrawn per frame.  Releases are one batched curve, actions one scatter,
-failures one more scatter (gui/timeline_marks.py).  Hover look-ups are rate-limited through a
-SignalProxy.  Axes and legend: gui/timeline_axes.py; image export: gui/timeline_export.py.
+failures one more scatter (marks.py).  Hover look-ups are rate-limited through a
+SignalProxy.  Axes and legend: axes.py; theme and text size: look.py; image export: export.py.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QCursor, QFontMetrics
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from engine.model.view_model import RunViewModel
@@ -23,6 +23,7 @@ from gui.style.palette import ACTION_COLOUR, RELEASE_COLOUR, WAIT_COLOUR, WORK_C
 from gui.timeline.axes import TICK_PT, PartyAxis, ReleaseAxis, legend_html, tick_font
 from gui.timeline.export import export_image
 from gui.timeline.items import KIND_WORDS, SpanBars, action_label
+from gui.timeline.look import TimelineLook, style_plot
 from gui.timeline.marks import EndMarks
 
 FOLLOW_WINDOW_S = 30.0  # longer runs scroll: the last 30 s stay in view
@@ -50,14 +51,11 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         self.vb.disableAutoRange()
         self.vb.setDefaultPadding(0.0)
         for name in ("left", "bottom", "top"):
-            axis = plot.getAxis(name)
-            axis.setPen(pg.mkPen("#444444"))
-            axis.setTextPen(pg.mkPen("#222222"))
-            axis.setTickFont(tick_font(TICK_PT))
-            axis.enableAutoSIPrefix(False)  # seconds stay seconds; spares a label re-layout
+            plot.getAxis(name).enableAutoSIPrefix(False)  # seconds stay seconds
         self.release_axis.setTextPen(pg.mkPen(RELEASE_COLOUR))
         self.release_axis.setStyle(tickLength=-6)
-        plot.setLabel("bottom", "seconds", **{"font-size": f"{TICK_PT}pt", "color": "#222"})
+        self.look = TimelineLook()
+        style_plot(self, self.look)
         self.bars = SpanBars((WORK_COLOUR, WAIT_COLOUR))
         self.open_bars = SpanBars((WORK_COLOUR, WAIT_COLOUR), capacity=16)  # still growing
         self.releases = pg.PlotCurveItem(pen=pg.mkPen(RELEASE_COLOUR, width=2.5), connect="pairs")
@@ -172,6 +170,16 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
                 )
         return None
 
+    def set_look(self, look: TimelineLook) -> None:
+        """Theme and text size (the window calls this once per change)."""
+        if look == self.look:
+            return
+        self.look = look
+        style_plot(self, look)
+        self._set_legend(self.end_marks.legend_state)
+        self._fit_party_axis()
+        self.viewport().update()
+
     def export_image(self, path: str) -> None:
         """Save the plot as SVG or (otherwise) a 2× PNG, atomically."""
         export_image(self, path)
@@ -195,13 +203,17 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         self._labels = []
         self.release_axis.times = []
         self.party_axis.names = []
-        self.getPlotItem().setTitle(legend_html(False, False), size=f"{TICK_PT}pt", color="#222")
+        self._set_legend((False, False))
         self.vb.setRange(xRange=(0.0, MIN_VIEW_S), yRange=(-0.5, 0.5), padding=0)
 
     def _fit_party_axis(self) -> None:
-        metrics = QFontMetrics(tick_font(TICK_PT))
-        widest = max((metrics.horizontalAdvance(n[:18]) for n in self.party_axis.names), default=0)
-        self.party_axis.setWidth(min(widest + 24, 240))
+        self.party_axis.setWidth(self.look.axis_width(self.party_axis.names))
+
+    def _set_legend(self, flags: tuple[bool, bool]) -> None:
+        """The title line: what each colour and mark means ("broken"/"ended" once seen)."""
+        self.getPlotItem().setTitle(
+            legend_html(*flags), size=self.look.title_size, color=self.look.ink
+        )
 
     def _add_markers(self, model: RunViewModel, t0: int) -> None:
         for marker in model.markers[self._markers_seen :]:
@@ -247,7 +259,7 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         self._marks_key = key
         legend = self.end_marks.update(model, t0, self._name)
         if legend is not None:
-            self.getPlotItem().setTitle(legend_html(*legend), size=f"{TICK_PT}pt", color="#222")
+            self._set_legend(legend)
 
     def _follow(self, now_s: float) -> None:
         """Keep `now` in view: the whole run while short, the last FOLLOW_WINDOW_S after."""

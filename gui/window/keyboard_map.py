@@ -1,4 +1,4 @@
-"""The keyboard map (one table, shown in Help → Keyboard Shortcuts) and its focus guard.
+"""The keyboard map (Help → Keyboard Shortcuts, from the action table) and its focus guard.
 
 Why single keys need a guard: on stage everything is one key (Space, G, N, 1–9), but the same
 keys must still type into the scenario editor.  Qt already lets text fields and spin boxes keep
@@ -10,7 +10,7 @@ have focus.  Everywhere else in the window the single-key shortcuts work.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -22,45 +22,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-KEYBOARD_MAP: tuple[tuple[str, str], ...] = (
-    ("Space", "Run / stop — continue when paused before a stage; play / pause a replay"),
-    ("Ctrl+R", "Run"),
-    ("Esc", "Stop the run"),
-    ("G", "Release the gate: the presenter, the last party, calls wait()"),
-    ("N", "Continue to the next stage (step through stages)"),
-    ("A", "Abort the barrier"),
-    ("R", "Reset the barrier"),
-    ("1 – 9", "Pick preset 1 – 9"),
-    ("[ / ]", "Slower / faster (0.1× … 50×, for the next run)"),
-    ("F11", "Presentation mode on / off"),
-    ("Ctrl+= / Ctrl+-", "Bigger / smaller text"),
-    ("Ctrl+0", "Normal text size"),
-    ("Ctrl+Shift+R", "Record a video of the window on / off"),
-    ("Ctrl+U", "Show the scenario as Python code"),
-    ("Ctrl+O", "Open a scenario"),
-    ("Ctrl+S / Ctrl+Shift+S", "Save the scenario / save it as…"),
-    ("Ctrl+Shift+O", "Open an event log and replay it"),
-    ("Ctrl+E", "Save the event log of the last run"),
-    ("F1", "This list of keyboard shortcuts"),
-    ("Ctrl+Q", "Quit"),
-)
-
-SINGLE_KEYS = frozenset(
-    {Qt.Key.Key_Space, Qt.Key.Key_G, Qt.Key.Key_N, Qt.Key.Key_A, Qt.Key.Key_R}
-    | {Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight}
-    | {Qt.Key(Qt.Key.Key_1.value + i) for i in range(9)}
-)
+from gui.window.action_spec import ActionSpec
+from gui.window.action_table import ACTIONS, keyboard_map
 
 
-def keyboard_map_markdown() -> str:
-    """The map as a Markdown table (for the README)."""
-    rows = ["| Key | Does |", "|---|---|"]
-    rows += [f"| {keys} | {what} |" for keys, what in KEYBOARD_MAP]
-    return "\n".join(rows)
+def single_keys(specs: tuple[ActionSpec, ...] = ACTIONS) -> frozenset[str]:
+    """Every key of the table that types a character and has no modifier: Space, G, N, A, R,
+    1–9, [ and ] (not Esc or F11, which no editor field wants), as Qt writes them."""
+    return frozenset(key for spec in specs for key in spec.keys if len(key) == 1 or key == "Space")
 
 
 class SingleKeyGuard(QObject):
     """Lets focused buttons, tables and combo boxes keep Space, letters and digits."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.keys = single_keys()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
@@ -68,7 +45,7 @@ class SingleKeyGuard(QObject):
                 Qt.KeyboardModifier.NoModifier,
                 Qt.KeyboardModifier.KeypadModifier,
             )
-            if plain and event.key() in SINGLE_KEYS:
+            if plain and QKeySequence(Qt.Key(event.key())).toString() in self.keys:
                 event.accept()  # "this widget wants the key": no shortcut fires
                 return True
         return False
@@ -92,7 +69,7 @@ class ShortcutsDialog(QDialog):
         rows = "".join(
             f"<tr><td style='padding:5px 18px 5px 0; white-space:nowrap'><b>{keys}</b></td>"
             f"<td style='padding:5px 0'>{what}</td></tr>"
-            for keys, what in KEYBOARD_MAP
+            for keys, what in keyboard_map()
         )
         self.table = QLabel(
             "<p>Single keys work anywhere in the window except while typing in a field."

@@ -1,31 +1,50 @@
 """The main window: scenario editor on the left, live lanes above the timeline, story on the right.
 
-Why it is only wiring: every view takes the Qt-free model through `update_from` once per frame
-(the `RunController` clock), so this class connects signals, owns the file commands and the
-settings, and never touches the engine on the GUI thread beyond non-blocking calls.
+Why it only lays things out: the views take the Qt-free model through `update_from` once per
+frame (the `RunController` clock); the features (run commands, failure commands, presentation,
+exports, replay, files, trace) each receive the controller, the panel and a small `Host`, never
+this window; the commands are one table (gui/window/action_table.py) bound to QActions here.
+What is left is the window's own: its layout, its look when the theme or text size changes,
+its settings, and fanning each frame out to the views.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QToolBar,
+    QWidget,
+)
 
-from engine.core.atomic import atomic_write_bytes, atomic_write_text
 from engine.model.view_model import RunViewModel
 from gui.editor.panel import ScenarioPanel
+from gui.features.exports import Exports
 from gui.features.failure_actions import FailureCommands
+from gui.features.host import APP_NAME, Host
+from gui.features.presentation import Look, Presentation
+from gui.features.replay_bar import ReplayBar
+from gui.features.run_commands import RunCommands
+from gui.features.scenario_files import ScenarioFiles
+from gui.features.trace_mode import TraceMode
 from gui.lanes.view import LanesView
 from gui.run.controller import RunController
+from gui.run.state import read_run_state
 from gui.window import settings as ws
-from gui.window.actions import build_actions
-from gui.window.extras import install_extras
-from gui.window.log_view import NarrativeLog
+from gui.window.action_spec import Features
+from gui.window.keyboard_map import ShortcutsDialog, SingleKeyGuard
+from gui.window.log_view import TEXT_PT, NarrativeLog
+from gui.window.qactions import BoundActions
+from gui.window.stage_layout import StageLayout
 from gui.window.status_strip import StatusStrip
 
 if TYPE_CHECKING:
@@ -37,7 +56,6 @@ TIMELINE_DELAY_MS = 100
 
 DEFAULT_SIZE = (1600, 1000)
 MINIMUM_SIZE = (1100, 700)
-MESSAGE_MS = 8000
 ABOUT = (
     "<h3>Barrier Visualiser</h3><p>Watch a barrier synchronise real processes: each party "
     "works, waits at the gate, and all are released together when the last one arrives.</p>"
@@ -47,7 +65,7 @@ ABOUT = (
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Barrier Visualiser")
+        self.setWindowTitle(APP_NAME)
         self.settings = settings if settings is not None else ws.open_settings()
         self.model = RunViewModel()
         self.controller = RunController(self.model, self)
@@ -57,19 +75,33 @@ class MainWindow(QMainWindow):
         self._timeline_slot = QWidget()  # stands in for the timeline until it is built
         self.log = NarrativeLog()
         self._build_layout()
-        self.commands = build_actions(self, self._slots())
-        self.failure_commands = FailureCommands(
-            self, self.controller, self.lanes, self.commands.stop, self.statusBar()
-        )  # Abort (A), Reset (R), and the lanes' right-click Kill
+        self.stage = StageLayout(self, self.dock, self.live_split, self.main_split)
+        host = Host(self, self.statusBar())
+        self.features = Features(
+            run=RunCommands(self.controller, self.panel, host),
+            failures=FailureCommands(self.controller, host),
+            presentation=Presentation(self.settings, self),
+            exports=Exports(self.controller, self.panel, lambda: self.timeline, host),
+            replay=ReplayBar(self.controller, host),
+            files=ScenarioFiles(self.panel, host),
+            trace=TraceMode(self.controller, self.panel, host),
+            window=self,
+        )
+        self.commands = BoundActions(self, self.features)
+        self.commands.build_menus(self.menuBar())
+        self._build_toolbars()
         self.status = StatusStrip(self.statusBar(), self.model, self.controller.clock)
+        self.guard = SingleKeyGuard(self)  # editor buttons keep Space, letters and digits
+        self.guard.guard(self.panel)
+        self.shortcuts_dialog: ShortcutsDialog | None = None
         self._connect()
-        self.run_options: dict[str, object] = {}  # presenter_gate, step_stages (View/Run menus)
-        self.extras = install_extras(self)  # presenting, replay, exports (gui/window_extras.py)
+        self._apply_look(self.features.presentation.look)
         self.resize(*DEFAULT_SIZE)
         self.setMinimumSize(*MINIMUM_SIZE)
         self._restore()
         self._show_speed()
         self._preview()
+        self._refresh_state()
 
     # ------------------------------------------------------------------ building
     def _build_layout(self) -> None:
@@ -100,58 +132,59 @@ class MainWindow(QMainWindow):
             split.setHandleWidth(6)
         self.setCentralWidget(self.main_split)
 
-    def _slots(self) -> dict[str, Callable[[], object]]:
-        return {
-            "run": self.run,
-            "stop": self.stop,
-            "open": self.open_scenario,
-            "save": self.save_scenario,
-            "save_as": self.save_scenario_as,
-            "save_events": self.ask_save_event_log,
-            "save_screenshot": self.ask_save_screenshot,
-            "quit": self.close,
-            "about": lambda: QMessageBox.about(self, "About Barrier Visualiser", ABOUT),
-        }
+    def _build_toolbars(self) -> None:
+        self.toolbar = QToolBar("Run")
+        self.toolbar.setObjectName("run_toolbar")
+        self.toolbar.setMovable(False)
+        self.speed_label = QLabel()
+        self.speed_label.setObjectName("speed_label")
+        self.speed_label.setContentsMargins(8, 0, 8, 0)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.commands.build_toolbar(self.toolbar, {"speed": self.speed_label, "spacer": spacer})
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.features.replay)
 
     def _connect(self) -> None:
-        self.controller.frame_ready.connect(self._on_frame)
-        self.controller.run_started.connect(self._on_run_started)
-        self.controller.run_finished.connect(self._on_run_finished)
+        c, f = self.controller, self.features
+        c.frame_ready.connect(self._on_frame)
+        c.run_started.connect(self._on_run_started)
+        c.run_finished.connect(self._on_run_finished)
         self.panel.scenario_changed.connect(self._preview)
-        speed_changed = getattr(self.panel, "speed_changed", None)
-        if speed_changed is not None:
-            speed_changed.connect(lambda *_: self._show_speed())
+        self.panel.speed_changed.connect(lambda _speed: self._show_speed())
+        self.lanes.gate_clicked.connect(f.run.release_gate)
+        self.lanes.kill_requested.connect(f.failures.kill)
+        f.presentation.presenting_changed.connect(self.stage.set_presenting)
+        f.presentation.look_changed.connect(self._apply_look)
+        for changed in (
+            f.presentation.presenting_changed,
+            f.presentation.look_changed,
+            f.exports.recording_changed,
+            f.run.options_changed,
+        ):
+            changed.connect(lambda *_: self.commands.sync_checks())
 
-    # ------------------------------------------------------------------ the run
+    # ------------------------------------------------------------------ commands
     def run(self) -> bool:
         """Start the panel's scenario; False (with a status message) if it cannot start."""
-        if self.controller.is_running:
-            self.statusBar().showMessage("A run is already in progress.", MESSAGE_MS)
-            return False
-        scenario = self.panel.current_scenario()
-        if scenario is None:
-            self.statusBar().showMessage(
-                "Cannot run: the scenario has a problem (see the field marked on the left).",
-                MESSAGE_MS,
-            )
-            return False
-        try:
-            if self.run_options.get("presenter_gate"):  # the gate waits for a human: no timeout
-                scenario = scenario.replace(timeout=None)
-            started = self.controller.start(
-                scenario, self.panel.speed(), self.panel.seed(), **self.run_options
-            )
-        except (ValueError, OSError) as exc:  # MpiUnavailable, ScenarioError: nothing started
-            self.statusBar().showMessage(f"Cannot run: {exc}", MESSAGE_MS)
-            if isinstance(exc, ValueError):
-                self.panel.show_run_problem(exc)
-            return False
-        self._show_speed()
-        return started
+        return self.features.run.run()
 
-    def stop(self) -> None:
-        self.controller.stop()
+    def save_event_log(self, path: str | os.PathLike[str]) -> bool:
+        return self.features.exports.save_event_log_to(path)
 
+    def save_screenshot(self, path: str | os.PathLike[str]) -> bool:
+        return self.features.exports.save_screenshot_to(path)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}", ABOUT)
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.show()
+        return self.shortcuts_dialog
+
+    # ------------------------------------------------------------------ the views
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._timeline is None:  # after the first paint; the timer dies with the window
@@ -174,26 +207,40 @@ class MainWindow(QMainWindow):
             self._timeline = view
             self.live_split.replaceWidget(self.live_split.indexOf(self._timeline_slot), view)
             self._timeline_slot.deleteLater()
-            extras = getattr(self, "extras", None)
-            if extras is not None:
-                extras.presentation.apply()  # the current theme and text size
+            self._apply_look(self.features.presentation.look)
             view.update_from(self.model, self.controller.clock())
         return self._timeline
+
+    def _apply_look(self, look: Look) -> None:
+        """Theme and text size to every view: once per change, never per frame."""
+        self.lanes.set_style(look.lane_style())
+        self.log.set_look(look.dark, TEXT_PT * look.log_scale)
+        self.log.update_from(self.model)
+        self.toolbar.setStyleSheet(f"QToolButton, QLabel {{ font-size: {look.toolbar_px}px; }}")
+        if self._timeline is not None:
+            from gui.timeline.look import TimelineLook
+
+            self._timeline.set_look(TimelineLook(look.dark, look.tick_px))
 
     def _on_frame(self, now_ns: int) -> None:
         self.lanes.update_from(self.model, now_ns)
         if self._timeline is not None:
             self._timeline.update_from(self.model, now_ns)
         self.log.update_from(self.model)
+        self._refresh_state()
+
+    def _refresh_state(self) -> None:
+        """Enable what the run allows now (cheap: the actions change only when it does)."""
+        state = read_run_state(self.controller, self.features.replay.active)
+        self.commands.refresh(state)
+        self.lanes.can_kill = state.can_kill
 
     def _on_run_started(self) -> None:
-        self.commands.run.setEnabled(False)
-        self.commands.stop.setEnabled(True)
         self.statusBar().clearMessage()
+        self._refresh_state()
 
     def _on_run_finished(self, exit_code: int) -> None:
-        self.commands.run.setEnabled(True)
-        self.commands.stop.setEnabled(False)
+        self._refresh_state()
         self.status.refresh()
         self.statusBar().showMessage(f"Run {self.model.status} (exit code {exit_code}).")
 
@@ -201,71 +248,12 @@ class MainWindow(QMainWindow):
         scenario = self.panel.current_scenario()
         if scenario is None:
             return
-        self.setWindowTitle(f"{scenario.name} — Barrier Visualiser")
+        self.setWindowTitle(f"{scenario.name} — {APP_NAME}")
         if not self.controller.is_running:
             self.controller.preview(scenario)
 
     def _show_speed(self) -> None:
-        self.commands.speed_label.setText(f"speed {self.panel.speed():g}×")
-
-    # ------------------------------------------------------------------ files
-    def open_scenario(self) -> None:
-        start = str(self.panel.current_path or Path.cwd())
-        path, _ = QFileDialog.getOpenFileName(self, "Open Scenario", start, "Scenarios (*.toml)")
-        if path and self.panel.open_file(path):
-            self.statusBar().showMessage(f"Opened {path}", MESSAGE_MS)
-
-    def save_scenario(self) -> None:
-        if self.panel.current_path is None:
-            self.save_scenario_as()
-        elif self.panel.save_file(self.panel.current_path):
-            self.statusBar().showMessage(f"Saved {self.panel.current_path}", MESSAGE_MS)
-
-    def save_scenario_as(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save Scenario", "", "Scenarios (*.toml)")
-        if path and self.panel.save_file(path):
-            self.statusBar().showMessage(f"Saved {path}", MESSAGE_MS)
-
-    def save_event_log(self, path: str | os.PathLike[str]) -> bool:
-        """Write every event of the last run as JSON Lines, atomically."""
-        events = self.controller.last_events
-        if not events:
-            self.statusBar().showMessage("Nothing to save yet: run a scenario first.", MESSAGE_MS)
-            return False
-        try:
-            atomic_write_text(path, "".join(e.to_json_line() + "\n" for e in events))
-        except OSError as exc:
-            self.statusBar().showMessage(f"Event log not saved: {exc.strerror}", MESSAGE_MS)
-            return False
-        self.statusBar().showMessage(f"Saved {len(events)} events to {path}", MESSAGE_MS)
-        return True
-
-    def save_screenshot(self, path: str | os.PathLike[str]) -> bool:
-        """PNG (or the suffix's format) of the whole window, written atomically."""
-        data = QByteArray()
-        buffer = QBuffer(data)
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        fmt = Path(path).suffix.lstrip(".").upper() or "PNG"
-        ok = self.grab().save(buffer, fmt)
-        if ok:
-            try:
-                atomic_write_bytes(path, bytes(data.data()))
-            except OSError:
-                ok = False
-        self.statusBar().showMessage(
-            f"Screenshot saved to {path}" if ok else f"Screenshot not saved to {path}", MESSAGE_MS
-        )
-        return ok
-
-    def ask_save_event_log(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save Event Log", "", "JSON Lines (*.jsonl)")
-        if path:
-            self.save_event_log(path)
-
-    def ask_save_screenshot(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save Screenshot", "", "PNG images (*.png)")
-        if path:
-            self.save_screenshot(path)
+        self.speed_label.setText(f"speed {self.panel.speed():g}×")
 
     # ------------------------------------------------------------------ lifetime
     def _restore(self) -> None:

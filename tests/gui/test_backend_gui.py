@@ -123,8 +123,8 @@ def test_threads_run_passes_and_only_supported_controls_enable(
 
     def sample() -> None:
         if window.controller.is_running:
-            f = window.failure_commands.actions
-            states.append((f.abort.isEnabled(), f.reset.isEnabled(), window.lanes.can_kill))
+            c = window.commands
+            states.append((c["abort"].isEnabled(), c["reset"].isEnabled(), window.lanes.can_kill))
 
     window.controller.frame_ready.connect(sample)
     assert run_to_end(qtbot, window, "threads", "threads_run.png") == 0
@@ -144,7 +144,7 @@ def test_mpi_run_passes(qtbot: QtBot, window: MainWindow) -> None:
     assert run_to_end(qtbot, window, "mpi") == 0
     assert all(lane.state == LaneState.DONE for lane in window.model.lanes)
     assert kills and kills[-1]  # mpi: kill only
-    assert not window.failure_commands.actions.abort.isEnabled()
+    assert not window.commands["abort"].isEnabled()
 
 
 def test_mpi_unavailable_shows_the_reason_inline_and_does_not_start(

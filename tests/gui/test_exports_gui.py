@@ -77,10 +77,10 @@ def test_record_flag_writes_the_whole_run_plus_a_second(tmp_path: Path) -> None:
 
 
 def test_record_toggle_writes_a_gif(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
-    exports = window.extras.exports
+    exports = window.features.exports
     path = tmp_path / "clip.gif"
     exports.ask_path = lambda *_args: str(path)
-    record = window.extras.actions["record"]
+    record = window.commands["record"]
     assert record.shortcut().toString() == "Ctrl+Shift+R"
     record.trigger()
     assert exports.recording and record.isChecked()
@@ -102,8 +102,8 @@ def test_timeline_png_and_svg_from_the_file_menu(
     finished_run(qtbot, window)
     for name in ("timeline.png", "timeline.svg"):
         path = tmp_path / name
-        window.extras.exports.ask_path = lambda *_args, p=path: str(p)
-        window.extras.actions["export_timeline"].trigger()
+        window.features.exports.ask_path = lambda *_args, p=path: str(p)
+        window.commands["export_timeline"].trigger()
         assert path.stat().st_size > 0
     assert (tmp_path / "timeline.png").read_bytes()[:8] == PNG
     assert ET.parse(tmp_path / "timeline.svg").getroot().tag.endswith("svg")
@@ -115,11 +115,11 @@ def test_timeline_png_and_svg_from_the_file_menu(
 
 def test_trace_export_parses(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     path = tmp_path / "trace.json"
-    window.extras.exports.ask_path = lambda *_args: str(path)
-    window.extras.actions["export_trace"].trigger()
+    window.features.exports.ask_path = lambda *_args: str(path)
+    window.commands["export_trace"].trigger()
     assert not path.exists()  # nothing ran yet: a message, no file
     finished_run(qtbot, window)
-    window.extras.actions["export_trace"].trigger()
+    window.commands["export_trace"].trigger()
     trace = json.loads(path.read_text())
     assert any(e.get("ph") == "X" for e in trace["traceEvents"])
 
@@ -127,8 +127,8 @@ def test_trace_export_parses(qtbot: QtBot, window: MainWindow, tmp_path: Path) -
 @pytest.mark.qt_log_ignore(OFFSCREEN_DIALOG)
 def test_show_code_dialog_holds_a_program_that_compiles(window: MainWindow, tmp_path: Path) -> None:
     window.panel.set_scenario(load_preset("two-rounds"))
-    window.extras.actions["show_code"].trigger()
-    dialog = window.extras.exports.code_dialog
+    window.commands["show_code"].trigger()
+    dialog = window.features.exports.code_dialog
     assert dialog is not None and dialog.isVisible() and not dialog.isModal()
     assert dialog.editor.isReadOnly()
     compile(dialog.script, "two_rounds.py", "exec")

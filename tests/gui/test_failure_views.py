@@ -60,14 +60,14 @@ def run_again_passes(qtbot: QtBot, window: MainWindow) -> None:
     """Recovering is pressing Run: it must work after any failure."""
     window.panel.set_scenario(load_preset("launch"))
     window.panel.set_speed(FAST)
-    assert window.commands.run.isEnabled()
+    assert window.commands["run"].isEnabled()
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS) as done:
-        window.commands.run.trigger()
+        window.commands["run"].trigger()
     assert done.args == [0]
     assert window.model.status == "passed"
     assert set(states(window).values()) == {LaneState.DONE}
     assert banner(window) is None and window.model.counter_note is None
-    assert not window.failure_commands.actions.abort.isEnabled()
+    assert not window.commands["abort"].isEnabled()
 
 
 def test_timeout_breaks_the_waiting_parties(qtbot: QtBot, window: MainWindow) -> None:
@@ -143,12 +143,12 @@ def slow_last_party() -> Scenario:
 
 
 def test_abort_from_the_toolbar(qtbot: QtBot, window: MainWindow) -> None:
-    abort = window.failure_commands.actions.abort
+    abort = window.commands["abort"]
     assert not abort.isEnabled()
-    assert abort in window.commands.toolbar.actions()
+    assert abort in window.toolbar.actions()
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS) as done:
         start(window, slow_last_party(), 4.0)
-        assert abort.isEnabled() and window.failure_commands.actions.reset.isEnabled()
+        assert abort.isEnabled() and window.commands["reset"].isEnabled()
         qtbot.waitUntil(lambda: window.model.n_waiting == 2, timeout=RUN_MS)
         abort.trigger()
     assert done.args == [3] and window.model.status == "broken"
@@ -161,7 +161,7 @@ def test_abort_from_the_toolbar(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def test_reset_from_the_menu(qtbot: QtBot, window: MainWindow) -> None:
-    reset = window.failure_commands.actions.reset
+    reset = window.commands["reset"]
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS):
         start(window, slow_last_party(), 4.0)
         qtbot.waitUntil(lambda: window.model.n_waiting == 2, timeout=RUN_MS)
@@ -202,7 +202,7 @@ def test_kill_from_the_lane_menu(qtbot: QtBot, window: MainWindow) -> None:
 
 def test_a_key_types_in_a_text_field_and_aborts_elsewhere(qtbot: QtBot, window: MainWindow) -> None:
     aborted: list[bool] = []
-    window.failure_commands.actions.abort.triggered.connect(lambda *_: aborted.append(True))
+    window.commands["abort"].triggered.connect(lambda *_: aborted.append(True))
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS):
         start(window, slow_last_party(), 4.0)
         name = window.panel.form.name_edit

@@ -32,9 +32,9 @@ def test_run_then_export_event_log(qtbot: QtBot, tmp_path: Path) -> None:
     window.panel.set_speed(20)
     with qtbot.waitSignal(window.controller.run_finished, timeout=30_000) as blocker:
         assert window.run()
-        assert not window.commands.run.isEnabled() and window.commands.stop.isEnabled()
+        assert not window.commands["run"].isEnabled() and window.commands["stop"].isEnabled()
     assert blocker.args == [0]
-    assert window.commands.run.isEnabled()
+    assert window.commands["run"].isEnabled()
     out = tmp_path / "events.jsonl"
     assert window.save_event_log(out)
     kinds = [json.loads(line)["kind"] for line in out.read_text().splitlines()]

@@ -15,7 +15,7 @@ from engine.model.view_model import LaneState
 from engine.scenario.presets import list_presets, load_preset
 from gui.lanes.painter import badge_text
 from gui.style.theme import apply_theme
-from gui.window.keyboard_map import KEYBOARD_MAP, keyboard_map_markdown
+from gui.window.action_table import keyboard_map, keyboard_map_markdown
 from gui.window.main_window import MainWindow
 from gui.window.settings import open_settings
 
@@ -45,12 +45,12 @@ def lane_fonts(window: MainWindow) -> list[int]:
 def test_presentation_mode_toggles_full_screen_dock_and_big_text(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    action = window.extras.actions["presentation"]
+    action = window.commands["presentation"]
     assert action.shortcut().toString() == "F11"
     assert min(lane_fonts(window)) < 24  # desk mode: small text is fine
     action.trigger()
     qtbot.waitUntil(window.isFullScreen)
-    assert window.extras.presentation.active and action.isChecked()
+    assert window.features.presentation.active and action.isChecked()
     assert not window.dock.isVisible() and not window.menuBar().isVisible()
     assert min(lane_fonts(window)) >= 24
     g = window.lanes.geometry_info
@@ -64,29 +64,29 @@ def test_presentation_mode_toggles_full_screen_dock_and_big_text(
 def test_themes_switch_palette_and_lanes_and_are_remembered(
     window: MainWindow, tmp_path: Path
 ) -> None:
-    window.extras.actions["theme_dark"].trigger()
+    window.commands["theme_dark"].trigger()
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     assert app.palette().color(QPalette.ColorRole.Window).lightness() < 60
     assert window.lanes.style_.colours.dark
     assert open_settings(tmp_path / "s.ini").value("view/theme") == "dark"
-    window.extras.actions["theme_light"].trigger()
+    window.commands["theme_light"].trigger()
     assert app.palette().color(QPalette.ColorRole.Window).lightness() > 200
     assert not window.lanes.style_.colours.dark
 
 
 def test_font_scale_grows_and_shrinks_the_text(window: MainWindow) -> None:
-    acts = window.extras.actions
+    acts = window.commands
     assert acts["bigger"].shortcut().toString() == "Ctrl+="
     assert acts["smaller"].shortcut().toString() == "Ctrl+-"
     base = lane_fonts(window)[0]
     acts["bigger"].trigger()
     acts["bigger"].trigger()
-    assert window.extras.presentation.font_scale > 1.2
+    assert window.features.presentation.font_scale > 1.2
     assert lane_fonts(window)[0] > base
     acts["normal_text"].trigger()
     acts["smaller"].trigger()
-    assert window.extras.presentation.font_scale < 1.0
+    assert window.features.presentation.font_scale < 1.0
     assert lane_fonts(window)[0] < base
 
 
@@ -95,7 +95,7 @@ def test_presenter_gate_freezes_parties_until_g_then_releases_in_one_frame(
 ) -> None:
     window.panel.set_scenario(load_preset("launch"))
     window.panel.set_speed(20)
-    window.extras.actions["presenter_gate"].setChecked(True)
+    window.commands["presenter_gate"].setChecked(True)
     frames: list[list[LaneState]] = []
     window.controller.frame_ready.connect(
         lambda _now: frames.append([lane.state for lane in window.model.lanes])
@@ -109,10 +109,10 @@ def test_presenter_gate_freezes_parties_until_g_then_releases_in_one_frame(
     assert model.progress(presenter, window.controller.clock()) == 0.0  # no jumping bar
     assert model.parties == 4
     qtbot.wait(300)  # nobody is released while the presenter has not pressed G
-    assert model.n_waiting == 3 and window.extras.actions["release_gate"].isEnabled()
+    assert model.n_waiting == 3 and window.commands["release_gate"].isEnabled()
     window.lanes.grab()  # paints the "press G" prompt without error
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS) as done:
-        window.extras.actions["release_gate"].trigger()
+        window.commands["release_gate"].trigger()
     assert done.args == [0]
     passed = {LaneState.RELEASED, LaneState.DONE}
     first = next(states for states in frames if passed & set(states))
@@ -122,16 +122,16 @@ def test_presenter_gate_freezes_parties_until_g_then_releases_in_one_frame(
 def test_step_mode_holds_before_stage_two_until_continue(qtbot: QtBot, window: MainWindow) -> None:
     window.panel.set_scenario(load_preset("two-rounds"))
     window.panel.set_speed(20)
-    window.extras.actions["step_stages"].setChecked(True)
+    window.commands["step_stages"].setChecked(True)
     assert window.run()
     model = window.model
     qtbot.waitUntil(lambda: model.held_stage == 1, timeout=RUN_MS)
-    qtbot.waitUntil(window.extras.actions["continue_stage"].isEnabled, timeout=5_000)
+    qtbot.waitUntil(window.commands["continue_stage"].isEnabled, timeout=5_000)
     qtbot.wait(300)  # held: nobody starts stage 2 on their own
     assert all(lane.stage == 0 and lane.state == LaneState.RELEASED for lane in model.lanes)
     window.lanes.grab()
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS) as done:
-        window.extras.space()  # Space continues while held
+        window.commands["space"].trigger()  # Space continues while held
     assert done.args == [0]
     assert all(lane.state == LaneState.DONE for lane in model.lanes)
 
@@ -151,8 +151,8 @@ def test_clicking_the_gate_emits_gate_clicked(qtbot: QtBot, window: MainWindow) 
 
 def test_digits_pick_presets_and_keys_are_unambiguous(window: MainWindow) -> None:
     names = [info.name for info in list_presets()]
-    assert window.extras.actions["preset_2"].shortcut().toString() == "2"
-    window.extras.actions["preset_2"].trigger()
+    assert window.commands["preset_2"].shortcut().toString() == "2"
+    window.commands["preset_2"].trigger()
     scenario = window.panel.current_scenario()
     assert scenario is not None and scenario == load_preset(names[1])
     seen: dict[str, str] = {}
@@ -167,12 +167,12 @@ def test_digits_pick_presets_and_keys_are_unambiguous(window: MainWindow) -> Non
 
 def test_brackets_change_speed_for_the_next_run(window: MainWindow) -> None:
     window.panel.set_speed(1.0)
-    window.extras.actions["faster"].trigger()
+    window.commands["faster"].trigger()
     assert window.panel.speed() == 2.0
     for _ in range(12):
-        window.extras.actions["slower"].trigger()
+        window.commands["slower"].trigger()
     assert window.panel.speed() == 0.1  # slow motion down to 0.1x, and no further
-    assert "0.1" in window.commands.speed_label.text()
+    assert "0.1" in window.speed_label.text()
 
 
 def test_single_keys_stay_with_focused_buttons_in_the_editor(window: MainWindow) -> None:
@@ -193,9 +193,9 @@ def test_single_keys_stay_with_focused_buttons_in_the_editor(window: MainWindow)
 
 @pytest.mark.qt_log_ignore(OFFSCREEN_DIALOG)
 def test_keyboard_shortcuts_dialog_lists_the_map(window: MainWindow) -> None:
-    dialog = window.extras.show_shortcuts()
+    dialog = window.show_shortcuts()
     text = dialog.table.text()
-    for keys, _what in KEYBOARD_MAP:
+    for keys, _what in keyboard_map():
         assert keys in text
     assert "| Space |" in keyboard_map_markdown()
     dialog.close()

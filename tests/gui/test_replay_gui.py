@@ -46,7 +46,7 @@ def test_replay_ends_in_the_live_runs_final_state(
     record_live_run(qtbot, window, log, "two-rounds")
     live = final_picture(window.model)
     live_spans = [(s.party, s.stage, s.kind, s.end_ns - s.start_ns) for s in window.model.spans]
-    bar = window.extras.replay
+    bar = window.features.replay
     assert not bar.isVisible()
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS) as done:
         assert bar.open_log(log, speed=8)
@@ -66,7 +66,7 @@ def test_replay_ends_in_the_live_runs_final_state(
 def test_pause_scrub_and_speed(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     log = tmp_path / "run.jsonl"
     record_live_run(qtbot, window, log, "two-rounds")
-    bar = window.extras.replay
+    bar = window.features.replay
     assert bar.open_log(log, speed=0.5)
     source = bar.source
     assert source is not None
@@ -94,8 +94,8 @@ def test_bad_log_is_one_message_without_a_modal_dialog(window: MainWindow, tmp_p
     bad = tmp_path / "bad.jsonl"
     bad.write_text("this is not json\n")
     shown: list[tuple[str, str]] = []
-    window.extras.replay.show_error = lambda _parent, title, text: shown.append((title, text))
-    assert not window.extras.replay.open_log(bad)
+    window.features.replay.show_error = lambda _parent, title, text: shown.append((title, text))
+    assert not window.features.replay.open_log(bad)
     assert len(shown) == 1 and "bad.jsonl" in shown[0][1] and "\n" not in shown[0][1]
     assert not window.controller.is_running
 

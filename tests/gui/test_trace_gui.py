@@ -15,7 +15,6 @@ from engine.core.events import Event
 from engine.model.view_model import LaneState, RunViewModel
 from engine.sources.commands import Capability
 from engine.sources.tracer.runner import TraceRunner
-from gui.features.trace_mode import start_trace
 from gui.lanes.overlay import barrier_counts
 from gui.lanes.painter import badge_text
 from gui.window.main_window import MainWindow
@@ -47,7 +46,7 @@ def shot(window: MainWindow, name: str, qtbot: QtBot | None = None) -> None:
 def trace(qtbot: QtBot, window: MainWindow, program: str, *args: str) -> int:
     runner = TraceRunner(PROGRAMS / program, args, echo=False)
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS) as done:
-        assert start_trace(window, runner)
+        assert window.features.trace.start(runner)
         assert window.panel.locked and program in window.panel.lock_note.text()
         assert window.controller.can(Capability.KILL)
         assert not window.controller.can(Capability.ABORT)

@@ -10,7 +10,9 @@ import time
 
 import pytest
 
-from engine.cli.commands import build_parser, run_headless
+from engine.cli.commands import run_headless
+from engine.cli.options import HeadlessOptions
+from engine.cli.parser import CommandLineParser, headless_options
 from engine.core.events import Event
 from engine.model.analysis import barrier_violations
 from engine.scenario import Scenario, ScenarioError, parse_scenario
@@ -203,13 +205,19 @@ def test_gil_preset_serialises_threads_but_not_processes() -> None:
     assert ratio > 1.5, (threads, processes)
 
 
+def headless(*argv: str) -> HeadlessOptions:
+    options = headless_options(CommandLineParser().parse(argv))
+    assert options is not None
+    return options
+
+
 def test_cli_backend_option(capsys: pytest.CaptureFixture[str]) -> None:
-    args = build_parser().parse_args(
-        ["run", "--preset", "two-rounds", "--backend", "threads", "--speed", "25", "--quiet"]
+    args = headless(
+        "run", "--preset", "two-rounds", "--backend", "threads", "--speed", "25", "--quiet"
     )
     assert run_headless(args) == 0
     assert "Result: passed" in capsys.readouterr().out
-    bad = build_parser().parse_args(["run", "--preset", "two-rounds", "--backend", "asyncio"])
+    bad = headless("run", "--preset", "two-rounds", "--backend", "asyncio")
     assert run_headless(bad) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "asyncio.Barrier has no action" in err

@@ -14,7 +14,6 @@ from pathlib import Path
 import psutil
 import pytest
 
-from engine.cli.trace import split_trailing_options
 from engine.core.events import Event
 from engine.model.analysis import barrier_violations
 from engine.sources.tracer.runner import TraceRunner
@@ -156,16 +155,6 @@ def test_stop_ends_a_stuck_program_and_everything_it_started() -> None:
     assert runner.join(10)
     assert runner.outcome is not None and runner.outcome.exit_code == 4
     assert len(pids) == 2 and not [pid for pid in pids if still_running(pid)]
-
-
-def test_trailing_options_come_off_the_programs_arguments() -> None:
-    from engine.cli.commands import build_parser
-
-    args = build_parser().parse_args(["trace", "p.py", "-v", "x", "--events", "e.jsonl", "--quiet"])
-    assert split_trailing_options(args) == ["-v", "x"]
-    assert args.events == "e.jsonl" and args.quiet
-    literal = build_parser().parse_args(["trace", "p.py", "--gui", "--"])
-    assert split_trailing_options(literal) == ["--gui"] and not literal.gui
 
 
 def test_cli_trace_keeps_stdout_and_writes_the_log(tmp_path: Path) -> None:

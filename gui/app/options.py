@@ -1,0 +1,107 @@
+"""The window's command-line flags, declared here and read back as typed options.
+
+Why here and not in engine/cli: the flags only mean something to the window (autorun, quit
+after the run, screenshot, video), and engine may not know the gui exists.  The entry builds
+the one parser (engine/cli/parser.py), `declare_window_flags` adds the `gui` command and the
+window's flags of `replay` and `trace`, and after the single parse `window_options` says
+whether the window opens and with what.  Qt-free: the headless commands parse through here too.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+
+from engine.cli.options import HeadlessOptions, ReplayOptions, ScenarioChoice, TraceOptions
+from engine.cli.parser import CommandLineParser, ParsedArgs, add_scenario_arguments
+
+
+@dataclass(frozen=True)
+class WindowFlags:
+    """Scripting the window: CI smoke runs and screencasts."""
+
+    autorun: bool = False
+    quit_after_run: bool = False
+    screenshot: str | None = None
+    record: str | None = None
+
+
+@dataclass(frozen=True)
+class GuiOptions:
+    """Open the window, showing a scenario (`gui`, no command), a replay or a traced program."""
+
+    shows: ScenarioChoice | ReplayOptions | TraceOptions = field(default_factory=ScenarioChoice)
+    flags: WindowFlags = field(default_factory=WindowFlags)
+
+
+VIDEO_FORMATS = (".mp4", ".gif")
+QUIT_HELP = "quit when the run ends"
+SHOT_HELP = "save the window at the end"
+
+
+def video_path(text: str) -> str:
+    """--record FILE: refused at once unless the recorder can write it."""
+    if not text.lower().endswith(VIDEO_FORMATS):
+        raise argparse.ArgumentTypeError(f"--record: {text} must end in .mp4 or .gif")
+    return text
+
+
+def declare_window_flags(parser: CommandLineParser) -> None:
+    """Add `gui …` and the window's flags of `replay` and `trace` to the one parser."""
+    gui = parser.add_command("gui", "open the GUI (the default)")
+    add_scenario_arguments(gui)
+    gui.add_argument("--autorun", action="store_true", help="start the run at once")
+    gui.add_argument("--quit-after-run", action="store_true", help=QUIT_HELP)
+    gui.add_argument("--screenshot", metavar="FILE.png", help=SHOT_HELP)
+    gui.add_argument(
+        "--record",
+        type=video_path,
+        metavar="FILE.mp4",
+        help="record the window at 30 fps into FILE.mp4 or FILE.gif (the run + 1 s)",
+    )
+    replay = parser.replay
+    replay.add_argument("--quit-after-run", action="store_true", help="quit when the replay ends")
+    replay.add_argument("--screenshot", metavar="FILE.png", help=SHOT_HELP)
+    replay.add_argument(
+        "--record", type=video_path, metavar="FILE.mp4", help="record the window (.mp4 or .gif)"
+    )
+    parser.add_trace_option("--gui", action="store_true", help="show the trace live in the app")
+    parser.add_trace_option(
+        "--quit-after-run", action="store_true", help="with --gui: close when the program ends"
+    )
+    parser.add_trace_option("--screenshot", metavar="FILE.png", help="with --gui: save the window")
+
+
+def window_options(parsed: ParsedArgs, headless: HeadlessOptions | None) -> GuiOptions | None:
+    """What the window opens with; None when the command runs without one."""
+    match parsed.command, headless:
+        case None, _:
+            return GuiOptions()
+        case "gui", _:
+            return GuiOptions(
+                parsed.choice(),
+                WindowFlags(
+                    autorun=parsed.flag("autorun"),
+                    quit_after_run=parsed.flag("quit_after_run"),
+                    screenshot=parsed.text("screenshot"),
+                    record=parsed.text("record"),
+                ),
+            )
+        case "replay", ReplayOptions(headless=False) as replay:
+            return GuiOptions(
+                replay,
+                WindowFlags(
+                    quit_after_run=parsed.flag("quit_after_run"),
+                    screenshot=parsed.text("screenshot"),
+                    record=parsed.text("record"),
+                ),
+            )
+        case "trace", TraceOptions() as trace if parsed.flag("gui"):
+            return GuiOptions(
+                trace,
+                WindowFlags(
+                    quit_after_run=parsed.flag("quit_after_run"),
+                    screenshot=parsed.text("screenshot"),
+                ),
+            )
+    return None

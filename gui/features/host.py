@@ -1,0 +1,32 @@
+"""What a feature may ask of the window around it: a status line, a title, a dialog parent.
+
+Why so little: features (exports, replay, presentation, trace, the run and failure commands)
+used to take the whole main window and reach through it, which tied every module to every
+other.  They now receive the run controller, the view model and the scenario panel's public
+methods for what they do, and this host for how they tell the user about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QStatusBar, QWidget
+
+APP_NAME = "Barrier Visualiser"
+MESSAGE_MS = 8000
+
+
+@dataclass(frozen=True)
+class Host:
+    """The window as features see it."""
+
+    window: QWidget  # the parent of dialogs, and what a recording or a screenshot captures
+    status_bar: QStatusBar
+
+    def say(self, text: str, ms: int = MESSAGE_MS) -> None:
+        """A message in the status line; ms=0 keeps it until the next one."""
+        self.status_bar.showMessage(text, ms)
+
+    def show_subject(self, subject: str) -> None:
+        """The window title: what the views show now ("Replay: run.jsonl", a scenario …)."""
+        self.window.setWindowTitle(f"{subject} — {APP_NAME}")
