@@ -86,6 +86,8 @@ class RingDrain:
             limits[ring] = heads[ring]
         taken = self.reader.take(limits, recover=final)
         placed = self._release_pending(taken.tails, final)
+        if not (len(taken) or placed or loose):
+            return []  # the usual frame-rate drain of a quiet run: a few µs
         self.decoded += len(taken)
         return self._ordered(taken, placed, loose)
 
@@ -134,7 +136,9 @@ class RingDrain:
             position = np.concatenate(
                 [position, np.array([2 * w[6] for w in placed] + [0] * len(loose), np.int64)]
             )
-        order = np.lexsort((position, _never_backwards(t_ns, party, position, not extra)))
+        t_ns = _never_backwards(t_ns, party, position, not extra)
+        # records alone come in party order already, so a stable sort by time keeps it
+        order = np.lexsort((position, t_ns)) if extra else np.argsort(t_ns, kind="stable")
         ring_order = order[order < n_records] if extra else order
         picked = records[ring_order]
         rings = taken.ring[ring_order]

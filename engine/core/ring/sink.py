@@ -28,7 +28,7 @@ import threading
 import time
 from typing import Any
 
-from engine.core.ring.codec import ENCODERS
+from engine.core.ring.codec import ARRIVE, ENCODERS, RELEASE, WORK_START
 from engine.core.ring.layout import RingPort
 from engine.core.ring.writer import WAIT_LIMIT_S, RingWriter
 from engine.core.sink import ConnectionSink
@@ -51,27 +51,46 @@ class RingSink:
         self._conn = conn
         self._others = ConnectionSink(conn, port.ring, self.pid)
         self._codes = {text: code for code, text in enumerate(port.strings)}
-        self._owner = threading.get_ident()
-        self._encoders = ENCODERS
+        self._owner = _get_ident()
+        self._append = self.writer.append
 
     def emit(self, kind: str, stage: int | None, **data: Any) -> None:
-        if threading.get_ident() != self._owner:
+        """Into the ring if the event has a record shape (see codec), else on the pipe.
+
+        The three events of every stage are checked right here, written out, because this
+        call sits beside the barrier's wait(): one Python call (append) instead of three.
+        The checks are exactly the codec's (tests compare the logs line by line).
+        """
+        if _get_ident() != self._owner:
             self._others.emit(kind, stage, **data)
             return
-        encode = self._encoders.get(kind)
-        if encode is not None and type(stage) is int:
-            fields = encode(data, self._codes)
-            if fields is not None:
-                t_ns = time.monotonic_ns()
-                code, value, a, b = fields
-                try:
-                    if self.writer.append(code, t_ns, stage, value, a, b):
+        t_ns = _now()
+        if type(stage) is int:
+            append, codes = self._append, self._codes
+            try:
+                if kind == "arrive":
+                    x = data.get("barrier")
+                    if len(data) == 1 and type(x) is int and append(ARRIVE, t_ns, stage, 0.0, x, 0):
                         return
-                except struct.error:  # e.g. a barrier id beyond int32: the pipe takes it
-                    pass
-                self._send_marked(kind, t_ns, stage, data)
-                return
-        self._send_marked(kind, time.monotonic_ns(), stage, data)
+                elif kind == "release":
+                    if len(data) == 2 and tuple(data) == ("barrier", "index"):
+                        x, y = data["barrier"], data["index"]
+                        if type(x) is type(y) is int and append(RELEASE, t_ns, stage, 0.0, x, y):
+                            return
+                elif kind == "work_start":
+                    if len(data) == 2 and tuple(data) == ("planned_s", "workload"):
+                        planned, code = data["planned_s"], codes.get(data["workload"], -1)
+                        known = type(planned) is float and code >= 0  # a workload in the table
+                        if known and append(WORK_START, t_ns, stage, planned, code, 0):
+                            return
+                elif (encode := ENCODERS.get(kind)) is not None:
+                    fields = encode(data, codes)
+                    if fields is not None and append(fields[0], t_ns, stage, *fields[1:]):
+                        return
+            except struct.error:  # a value beyond its field (a barrier id over int32 …)
+                pass
+        # not a record shape, or the ring stayed full past the wait limit: the pipe takes it
+        self._send_marked(kind, t_ns, stage, data)
 
     def _send_marked(self, kind: str, t_ns: int, stage: int | None, data: Any) -> None:
         """On the pipe, with the count of ring records before it (one atomic write)."""
@@ -79,3 +98,7 @@ class RingSink:
 
     def close(self) -> None:
         self.writer.close()
+
+
+_get_ident = threading.get_ident
+_now = time.monotonic_ns
