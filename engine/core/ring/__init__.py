@@ -15,9 +15,11 @@ no syscall, no wake-up — and the parent drains all rings in bulk at frame rate
 Memory ordering (why a reader never decodes a torn record).  A slot belongs to the writer
 from the moment the reader's tail passes it until the writer's head passes it, then to the
 reader until the tail passes it again: the ring is single-producer single-consumer, and each
-counter has one writer.  Head and tail are aligned 8-byte words stored and loaded in one
-access (struct's native 'Q' and numpy's aligned copies move them as one machine word), which
-is single-copy atomic on x86-64 and aarch64, so neither side ever sees half a counter.
+counter has one writer.  Head and tail are aligned 8-byte words, each stored and loaded in one
+access — the writer through a memoryview cast to "Q" (one 8-byte memcpy, which compilers emit
+as one move; not struct.pack_into, which zeroes the word first), the reader through numpy's
+aligned copies — and aligned 8-byte accesses are single-copy atomic on x86-64 and aarch64, so
+neither side ever sees half a counter.
 
 - Writer: record stores, then the head store.  On x86-64 (TSO) stores become visible in
   program order, and CPython cannot move the stores of one C call (pack_into) past those of a

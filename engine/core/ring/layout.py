@@ -43,7 +43,7 @@ RECORD = struct.Struct("@qdiiiBxxxQ")  # t_ns, value, stage, a, b, kind, (pad), 
 RECORD_SIZE: Final = RECORD.size
 FIELD_OFFSETS: Final = {"t_ns": 0, "value": 8, "stage": 16, "a": 20, "b": 24, "kind": 28}
 STAMP_OFFSET: Final = 32
-WORD = struct.Struct("@Q")  # one aligned native 8-byte word: a single load or store
+WORD = struct.Struct("@Q")  # reads one control word (its pack_into would zero the word first)
 
 # control words (8 bytes each): the writer's cache line …
 HEAD, PID, WAITS, WAIT_NS, OVERFLOWS, DOORBELLS = range(6)

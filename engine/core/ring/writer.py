@@ -1,8 +1,8 @@
 """The writer of one ring: store a record, publish it, and never wake anyone on the way.
 
-    append:  pack the record into slot head % capacity (stamp last)
+    append:  pack the record into slot head % capacity (zeroed first, stamp last)
              fence (only on weakly ordered CPUs)
-             store head + 1 (one aligned 8-byte store)
+             store head + 1 (one aligned 8-byte store, through a memoryview cast to "Q")
 
 The parent is not woken by a write.  It drains at frame rate; a writer that finds its ring
 half full rings the doorbell — one byte on a non-blocking pipe, at most once per crossing of
@@ -22,6 +22,7 @@ import time
 from typing import Final
 
 from engine.core.ring.layout import (
+    CONTROL_SIZE,
     DOORBELLS,
     HEAD,
     OVERFLOWS,
@@ -31,7 +32,6 @@ from engine.core.ring.layout import (
     TAIL,
     WAIT_NS,
     WAITS,
-    WORD,
     RingPort,
     control_offset,
     make_fence,
@@ -61,7 +61,10 @@ class RingWriter:
         self._control = control_offset(port.ring)
         self._fence = make_fence(strict)
         self._pack = RECORD.pack_into
-        self._store_word = WORD.pack_into
+        # the control words as 8-byte items: one store each (struct.pack_into would zero the
+        # word first, so a reader could see 0 in between)
+        words = memoryview(self._buffer)[self._control : self._control + CONTROL_SIZE]
+        self._words = words.cast("Q")
         self.head = self._load(HEAD)  # records published so far (a re-attached ring goes on)
         self._check_at = self.head  # look at the reader's tail on the first append
         self._rung = False  # the doorbell rang since the ring last went below half
@@ -81,11 +84,12 @@ class RingWriter:
         if self._fence is not None:  # the record before the head, where CPUs reorder stores
             self._fence()
         self.head = seq + 1
-        self._store_word(self._buffer, self._control, seq + 1)  # HEAD is control word 0
+        self._words[HEAD] = seq + 1
         return True
 
     def close(self) -> None:
         """Detach (a named block stays for the parent to unlink)."""
+        self._words.release()
         self._buffer = None
         self._detach()
 
@@ -141,11 +145,11 @@ class RingWriter:
         self._add(DOORBELLS, 1)
 
     def _load(self, index: int) -> int:
-        value: int = WORD.unpack_from(self._buffer, self._control + 8 * index)[0]
+        value: int = self._words[index]
         return value
 
     def _store(self, index: int, value: int) -> None:
-        self._store_word(self._buffer, self._control + 8 * index, value)
+        self._words[index] = value
 
     def _add(self, index: int, amount: int) -> None:
         self._store(index, self._load(index) + amount)

@@ -83,6 +83,17 @@ def test_a_head_published_before_its_records_decodes_only_whole_records(rig: Rig
     assert stages(rig.drain.drain()) == [("arrive", 1), ("arrive", 2), ("arrive", 3)]
 
 
+def test_a_head_read_below_the_tail_takes_nothing(rig: Rig) -> None:
+    for stage in range(3):
+        rig.arrive(stage=stage)
+    assert len(rig.drain.drain()) == 3
+    rig.store_head(0)  # e.g. a word caught mid-update by a store that zeroes it first
+    assert rig.drain.drain() == []
+    assert rig.drain.reader.tails[0] == 3
+    rig.arrive(stage=3)  # the writer's next store puts the true head back
+    assert stages(rig.drain.drain()) == [("arrive", 3)]
+
+
 def test_a_slot_still_holding_the_previous_lap_is_not_decoded(rig: Rig) -> None:
     for stage in range(8):
         rig.arrive(stage=stage)
