@@ -54,6 +54,7 @@ class RingDrain:
         )
         self._rx = bytearray()
         self.decoded = 0  # records turned into events so far
+        self.malformed = 0  # pipe frames that are not events (never from our own sinks)
 
     def drain(self, pipe: Any = None, *, final: Collection[int] = ()) -> list[Event]:
         """Everything that arrived, as one batch.  `final`: rings whose party has died.
@@ -77,10 +78,14 @@ class RingDrain:
         loose: list[Any] = []
         rings = self.reader.rings
         for wire in wires:
-            if len(wire) == 7 and type(wire[2]) is int and 0 <= wire[2] < rings:
-                self.pending[wire[2]].append(wire)
+            if type(wire) is not tuple:
+                self.malformed += 1
             elif len(wire) == 6:
                 loose.append(wire)
+            elif len(wire) == 7 and type(wire[6]) is int and wire[2] in range(rings):
+                self.pending[wire[2]].append(wire)
+            else:
+                self.malformed += 1
         limits = heads.copy() if complete else self._limits_read(heads)
         for ring in final:  # a dead party's frames are all read (drain reads to the end)
             limits[ring] = heads[ring]

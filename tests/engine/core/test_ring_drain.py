@@ -240,3 +240,10 @@ def test_a_writer_attaching_again_goes_on_from_the_published_head(rig: Rig) -> N
     assert again.head == 1
     assert again.append(ARRIVE, 7, 1, 0.0, 9, 0)
     assert stages(rig.drain.drain()) == [("arrive", 0), ("arrive", 1)]
+
+
+def test_frames_that_are_not_events_are_counted_not_fatal(rig: Rig) -> None:
+    rig.arrive(stage=0)
+    bogus = [None, ("x",), ("crash", 1, 0, 1, 0, {}, "not a mark"), ("crash", 1, 9, 1, 0, {}, 0)]
+    assert stages(rig.drain.merge(rig.heads(), bogus, complete=True)) == [("arrive", 0)]
+    assert rig.drain.malformed == 4
