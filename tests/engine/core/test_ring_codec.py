@@ -19,7 +19,15 @@ import pytest
 
 from engine.core.event_log import json_line
 from engine.core.events import Event, event_from_wire
-from engine.core.ring.codec import DEFAULT_STRINGS, ENCODERS, decode_columns, string_table
+from engine.core.ring.codec import (
+    ARRIVE,
+    DEFAULT_STRINGS,
+    ENCODERS,
+    SHARED_DATA_LIMIT,
+    SharedData,
+    decode_columns,
+    string_table,
+)
 from engine.core.ring.drain import RingDrain
 from engine.core.ring.layout import RingBlock
 from tests.engine.core import ring_children
@@ -169,3 +177,16 @@ def test_the_child_side_never_imports_numpy() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_shared_data_is_equal_data_and_its_memory_is_bounded() -> None:
+    shared = SharedData()
+    n = 6000  # more distinct barriers than the table keeps
+    events = decode_columns(
+        [ARRIVE] * n, list(range(n)), [0] * n, [1] * n, [0] * n, [0.0] * n,
+        list(range(n)), [0] * n, DEFAULT_STRINGS, shared,
+    )  # fmt: skip
+    again = decode_columns([ARRIVE], [1], [0], [1], [0], [0.0], [7], [0], DEFAULT_STRINGS, shared)
+    assert [e.data for e in events] == [{"barrier": i} for i in range(n)]
+    assert again[0].data == {"barrier": 7} and again[0].data is events[7].data
+    assert len(shared.maps()[0]) == SHARED_DATA_LIMIT
