@@ -130,7 +130,8 @@ def decode_columns(
 
     This is the parent's cost per event, so the loops run in C wherever they can: the Events
     are allocated by `map`, each field is set by `map` over its column (the fast path of
-    `event_from_wire`), and only the data dicts need one comprehension.  ~0.5 µs per event.
+    `event_from_wire`), and only the data dicts need one comprehension; arrive and release
+    data come from `shared` (benchmarks/ring_path.py measures the rate).
     """
     events: list[Event] = list(map(_new, repeat(Event, len(kinds))))
     arrive, release = (shared or SharedData()).maps()
