@@ -2,8 +2,9 @@
 
 1. Child-side cost per event.  One forked child emits the three hot events of a stage
    (work_start, arrive, release) as the party code does, through NullSink (the call alone),
-   ConnectionSink (pickle + os.write into the pipe) and RingSink (a record into its ring), and
-   times its own loop; meanwhile the parent drains the way a pump does.  Reported per event:
+   ConnectionSink (pickle + os.write into the pipe) and RingSink (a record into its ring, one
+   big enough never to fill), and times its own loop; meanwhile the parent drains the way a
+   pump does.  Reported per event:
    wall time and the child's CPU time (on a shared machine, CPU time is the steadier figure).
 2. Throughput.  N children emit the same mix as fast as they can into their rings; the parent
    drains on the doorbell or every 16 ms into `Event`s and keeps them all (as a source does).
@@ -33,6 +34,9 @@ from engine.core.wire import read_wires
 CHILD_TARGET_US = 1.0
 DECODE_TARGET = 1_000_000
 FRAME_S = 0.016
+# Big enough that the writer never waits for this parent (a paced run never fills a ring;
+# waiting is measured by the throughput rows), so the row shows the cost of a write.
+COST_CAPACITY = 1 << 16
 
 
 def emit_stages(sink: EventSink, stages: int) -> None:
@@ -66,7 +70,7 @@ def blast_child(port: Any, conn: Any, start: Any, stages: int) -> None:
 def child_cost(how: str, stages: int) -> tuple[float, float]:
     """(wall µs, cpu µs) per event in one child, the parent draining meanwhile."""
     ctx = multiprocessing.get_context("fork")
-    block = RingBlock(1, named=False)
+    block = RingBlock(1, capacity=COST_CAPACITY, named=False)
     rings = RingDrain(block)
     reader, writer = ctx.Pipe(duplex=False)
     result_r, result_w = ctx.Pipe(duplex=False)
