@@ -33,6 +33,7 @@ SUITE: dict[str, tuple[str, list[str], list[str], float, bool]] = {
     "overhead32": (OVERHEAD, ["--parties", "32"], Q, 120, False),
     "overhead8spawn": (OVERHEAD, ["--parties", "8", "--method", "spawn"], Q, 90, False),
     "pipeline": ("benchmarks.event_pipeline", [], ["--events", "50000"], 60, False),
+    "ring": ("benchmarks.ring_path", [], Q, 180, False),
     "frames": ("benchmarks.gui_frames", [], [], 90, True),
     "cold": ("benchmarks.cold_start", [], ["--reps", "3"], 60, True),
     "start": ("benchmarks.gui_start", [], ["--parties", "8"], 120, True),

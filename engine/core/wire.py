@@ -23,7 +23,7 @@ DRAIN_LIMIT = 1 << 20  # bytes per drain; supervise() comes straight back if mor
 PIPE_SIZE = 1 << 20  # Linux F_SETPIPE_SZ, best effort: absorbs a 256-party release burst
 _SIZE = struct.Struct("!i")  # multiprocessing's frame header
 
-__all__ = ["DRAIN_LIMIT", "PIPE_SIZE", "READ_CHUNK", "read_wires", "split_frames"]
+__all__ = ["DRAIN_LIMIT", "PIPE_SIZE", "READ_CHUNK", "read_frames", "read_wires", "split_frames"]
 
 
 def read_wires(reader: Any, buf: bytearray) -> list[WireEvent]:
@@ -33,29 +33,49 @@ def read_wires(reader: Any, buf: bytearray) -> list[WireEvent]:
     stays blocking) and asks Linux for a 1 MiB pipe, so a burst of releases never blocks a
     party's write while the pump sleeps through its batch window.
     """
+    return read_frames(reader, buf)[0]
+
+
+def read_frames(
+    reader: Any, buf: bytearray, limit: int | None = DRAIN_LIMIT
+) -> tuple[list[WireEvent], bool]:
+    """`read_wires`, and whether the read reached an empty pipe.
+
+    True means every frame written before this call returned is in the result (or, if it was
+    still being written, partly in `buf`); False means `limit` bytes were taken and more may
+    wait.  The ring drain needs to know: it may only deliver a party's ring records up to
+    the pipe events it has actually read (engine.core.ring.drain).  `limit=None` reads until
+    the pipe is empty.
+    """
     try:
         fd = reader.fileno()
     except (OSError, ValueError):  # already closed
-        return []
+        return [], True
     if os.get_blocking(fd):
         os.set_blocking(fd, False)
         set_pipe_size = getattr(fcntl, "F_SETPIPE_SZ", None)
         if set_pipe_size is not None:
             with contextlib.suppress(OSError):  # over the system's pipe-max-size: keep it
                 fcntl.fcntl(fd, set_pipe_size, PIPE_SIZE)
-    taken = 0
-    while taken < DRAIN_LIMIT:
+    taken, complete = 0, False
+    while limit is None or taken < limit:
         try:
             chunk = os.read(fd, READ_CHUNK)
-        except OSError:  # BlockingIOError: nothing more right now
+        except BlockingIOError:  # nothing more right now
+            complete = True
+            break
+        except OSError:  # the pipe is gone: nothing more will come
+            complete = True
             break
         if not chunk:  # EOF: every writer is gone
+            complete = True
             break
         buf += chunk
         taken += len(chunk)
         if len(chunk) < READ_CHUNK:  # the pipe is empty now; spare the EAGAIN read
+            complete = True
             break
-    return split_frames(buf)
+    return split_frames(buf), complete
 
 
 def split_frames(buf: bytearray) -> list[WireEvent]:
