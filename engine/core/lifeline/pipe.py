@@ -73,10 +73,12 @@ class Lifeline:
 
     def for_program(self) -> tuple[int, dict[str, str]]:
         """(fd to pass with `pass_fds`, environment entries) for a launched Python program that
-        calls `hold_inherited()` (POSIX only: a traced program)."""
-        flag = ":death" if self.guards.death_signal else ""
+        calls `hold_inherited()` (POSIX only: a traced program).
+
+        Never with the death signal: it would SIGKILL the program before the lifeline lets it
+        remove the temp folder its own fork server lives in."""
         fd = self._reader.fileno()
-        return fd, {ENV_FD: f"{fd}{flag}"}
+        return fd, {ENV_FD: str(fd)}
 
     def close(self) -> None:
         """The run is over: every child still watching exits now."""

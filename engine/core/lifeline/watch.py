@@ -28,7 +28,7 @@ from engine.core.lifeline.guards import set_death_signal
 
 EXIT_APP_GONE = 70
 _exit = os._exit  # bound now: a traced program's patched os._exit would first say goodbye
-ENV_FD = "BARRIER_VIZ_LIFELINE_FD"  # a launched program's read end: "FD" or "FD:death"
+ENV_FD = "BARRIER_VIZ_LIFELINE_FD"  # a launched program's read end, by fd number
 
 
 @dataclass(frozen=True)
@@ -83,15 +83,13 @@ def hold_inherited(environ: dict[str, str] | None = None) -> bool:
     value = env.pop(ENV_FD, None)
     if not value:
         return False
-    number, _, flag = value.partition(":")
     try:
-        fd = int(number)
+        fd = int(value)
         if not stat.S_ISFIFO(os.fstat(fd).st_mode):
             return False
     except (ValueError, OSError):
         return False
-    conn = multiprocessing.connection.Connection(fd, writable=False)
-    hold(LifelineToken(conn, death_signal=flag == "death"))
+    hold(LifelineToken(multiprocessing.connection.Connection(fd, writable=False)))
     return True
 
 

@@ -188,6 +188,11 @@ class RunPump:
     def start_parties(self, writer: Any) -> None:
         assert self.lifeline is not None
         token = self.lifeline.token
+        if self.ctx.get_start_method() == "forkserver":
+            # the fork server's socket lives in this process's temp folder (made now if it is
+            # not yet): if the app dies uncleanly, the janitor removes it (the server and the
+            # resource tracker end on their own once the parties are gone)
+            JANITOR.keep_clean(multiprocessing.util.get_temp_dir())
         for job in self.jobs:
             if any(isinstance(request, Stop) for request in self.requests):
                 break
@@ -213,10 +218,6 @@ class RunPump:
                 [Event("spawn", time.monotonic_ns(), job.index, proc.pid, None, {"name": job.name})]
             )
             self.watch.alive.add(job.index)
-        if self.ctx.get_start_method() == "forkserver":
-            # the fork server's socket lives in this process's temp folder: if the app dies
-            # uncleanly, the janitor removes the folder (the server itself ends on its own)
-            JANITOR.keep_clean(multiprocessing.util.get_temp_dir())
 
     def supervise(self, reader: Any) -> None:
         """Wait on the event pipe, the wake-up pipe and every process sentinel; react.
