@@ -19,7 +19,7 @@ import sys
 import threading
 from typing import IO
 
-from engine.core.lifeline.pipe import keep_from_fork_children
+from engine.core.lifeline.pipe import keep_from_fork_children, release_from_fork_children
 
 MARKER = "barrier-viz-janitor"  # in its command line, so tests and `ps` can tell what it is
 _PROGRAM = r"""
@@ -58,6 +58,17 @@ class Janitor:
     @property
     def pid(self) -> int | None:
         return self._proc.pid if self._proc is not None else None
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """Do now what the app's exit does: the janitor cleans up and exits (its exit code)."""
+        with self._lock:
+            proc, self._proc = self._proc, None
+            if proc is None or proc.stdin is None or self._pid != os.getpid():
+                return None
+            release_from_fork_children(proc.stdin.fileno())
+            proc.stdin.close()
+            self.paths = set()
+        return proc.wait(timeout)
 
     def _send(self, op: str, path: str) -> None:
         if "\n" in path:

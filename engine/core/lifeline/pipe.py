@@ -19,6 +19,9 @@ import contextlib
 import multiprocessing.connection
 import os
 import sys
+
+if sys.platform != "win32":
+    import fcntl
 import threading
 from typing import Any
 
@@ -26,27 +29,43 @@ from engine.core.lifeline import guards as platform_guards
 from engine.core.lifeline.guards import Guards
 from engine.core.lifeline.watch import ENV_FD, LifelineToken
 
-_app_only_fds: set[int] = set()  # write ends (and the janitor's stdin) of this process
+# Write ends (and the janitor's stdin) of this process, each with the identity of the file it
+# was registered as: a fork child closes a number only if it is still that file, so a number
+# closed without being released (and reused since) is never closed by mistake.
+_app_only_fds: dict[int, tuple[int, int]] = {}
+
+
+def _identity(fd: int) -> tuple[int, int] | None:
+    try:
+        info = os.fstat(fd)
+        writes = fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_WRONLY
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if writes else None
 
 
 def keep_from_fork_children(fd: int) -> None:
-    """`fd` must never outlive this process in a fork child (closed right after each fork)."""
-    _app_only_fds.add(fd)
+    """`fd` (a write end) must never outlive this process in a fork child: closed there right
+    after each fork."""
+    identity = _identity(fd)
+    if identity is not None:
+        _app_only_fds[fd] = identity
 
 
 def release_from_fork_children(fd: int) -> None:
     """Call before closing `fd` (so a fork at that moment never closes a reused number)."""
-    _app_only_fds.discard(fd)
+    _app_only_fds.pop(fd, None)
 
 
 def _close_app_only_fds() -> None:
-    for fd in list(_app_only_fds):
-        with contextlib.suppress(OSError):
-            os.close(fd)
+    for fd, identity in list(_app_only_fds.items()):
+        if _identity(fd) == identity:
+            with contextlib.suppress(OSError):
+                os.close(fd)
     _app_only_fds.clear()
 
 
-if hasattr(os, "register_at_fork"):
+if sys.platform != "win32":
     os.register_at_fork(after_in_child=_close_app_only_fds)
 
 

@@ -53,6 +53,12 @@ class StoppedSweep:
             return None
         return max(self.quiet_since + SWEEP_S - now, 0.0)
 
+    def heard_from(self, batch: list[Event], watch: BarrierWatch, post: Post) -> None:
+        """A suspended party that sends an event runs again (a sweep may not come first)."""
+        for party in {e.party for e in batch if e.party is not None} & watch.suspended:
+            watch.suspend(party, False)
+            post("resumed", party, message=f"{watch.name(party)} runs again (SIGCONT).")
+
     def sweep(
         self, now: float, live: Iterable[tuple[int, Any]], watch: BarrierWatch, post: Post
     ) -> None:

@@ -271,6 +271,8 @@ class RunPump:
             return
         self._sweep.heard(time.monotonic())
         self.deliver(batch)
+        if self.watch.suspended:
+            self._sweep.heard_from(batch, self.watch, self.post)
         for finding in self.watch.observe_batch(batch):
             self._handle(finding)
         # only runs that have faults or a presenter/step gate look at every event for them
@@ -364,6 +366,7 @@ class RunPump:
         return False
 
     def _terminate_all(self, reason: str) -> None:
+        self.watch.stopping = True  # the deaths that follow are ours: no more findings
         for _, proc in self._live.values():
             proc.terminate()
         if not self._kill_all_armed:

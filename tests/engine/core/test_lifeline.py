@@ -195,8 +195,6 @@ def test_the_janitor_removes_what_is_still_registered_once_the_app_is_gone(tmp_p
     janitor.keep_clean(removed)
     janitor.keep_clean(kept)
     janitor.forget(kept)
-    proc = janitor._proc
-    assert proc is not None and proc.stdin is not None
-    proc.stdin.close()  # what the kernel does when the app dies
-    assert proc.wait(20) == 0
+    assert janitor.pid is not None
+    assert janitor.stop() == 0  # its stdin closed, as when the app dies
     assert kept.exists() and not removed.exists()
