@@ -135,7 +135,7 @@ class MpiRunner(Source):
                 self.config.bind,
                 self.config.port,
                 key,
-                rank_jobs(self.scenario, self.plan, self.timeout),
+                rank_jobs(self.scenario, self.plan, self.timeout, self.speed),
                 self._deliver,
                 self._wake.set,
             )
