@@ -7,15 +7,14 @@ crash still leaves every received event on disk in `FILE.part` (flushed per batc
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from engine.core.events import BASE_KEYS, KINDS, Event, EventLogError
+from engine.core.output_path import refuse_unless_file
 
 # The encoder `Event.to_json_line` uses, built once: json.dumps with non-default options builds
 # a new JSONEncoder per call, a third of the pump's per-event cost at 50,000 events/s.  Even
@@ -116,8 +115,8 @@ class EventLogWriter:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.part_path = self.path.with_name(self.path.name + ".part")
-        _refuse_unless_file(self.path, follow=True)
-        _refuse_unless_file(self.part_path, follow=False)
+        refuse_unless_file(self.path, follow=True)
+        refuse_unless_file(self.part_path, follow=False)
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(self.part_path, flags, 0o666)
         try:
@@ -150,18 +149,6 @@ class EventLogWriter:
         """Stop writing and keep what was written in `PATH.part` (after a write failed)."""
         with contextlib.suppress(OSError):
             self._file.close()
-
-
-def _refuse_unless_file(path: Path, *, follow: bool) -> None:
-    """Nothing there, or a regular file (through links only if `follow`); else OSError."""
-    try:
-        info = path.stat() if follow else path.lstat()
-    except FileNotFoundError:
-        return
-    if stat.S_ISDIR(info.st_mode):
-        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
-    if not stat.S_ISREG(info.st_mode):
-        raise OSError(errno.EINVAL, "is not a regular file", str(path))
 
 
 MAX_WARNINGS = 20

@@ -78,6 +78,7 @@ class MpiRunner(Source):
         self._requests: collections.deque[Command] = collections.deque()
         self._wake = threading.Event()
         self._channel: EventChannel | None = None
+        self._proc: subprocess.Popen[bytes] | None = None  # mpiexec, while it runs
 
     # ----------------------------------------------------------------- caller side
     def start(self) -> None:
@@ -121,7 +122,7 @@ class MpiRunner(Source):
                     self.stopped = True
                     self._post("stop")
                 else:
-                    proc = self._launch(key, channel.port, output)
+                    proc = self._proc = self._launch(key, channel.port, output)
                     self._supervise(proc, channel)
             except OSError as exc:
                 self.failure = (
@@ -133,6 +134,10 @@ class MpiRunner(Source):
                 self.failure = f"could not run the ranks: {type(exc).__name__}: {exc}"
             finally:
                 self._teardown(proc, output)
+
+    def _abandon(self) -> None:
+        if self._proc is not None:
+            _signal_job(self._proc, signal.SIGKILL)
 
     def _open_channel(self, key: bytes) -> EventChannel:
         where = f"{self.config.bind}:{self.config.port}"

@@ -144,6 +144,10 @@ class TraceRunner(Source):
             JANITOR.forget(workdir)
             self._end(failure, io)
 
+    def _abandon(self) -> None:
+        if self._proc is not None:
+            signal_group(self._proc.pid, signal.SIGKILL)
+
     def _launch(self, address: str, key: bytes, lifeline: Lifeline) -> subprocess.Popen[bytes]:
         env = dict(os.environ)
         env[ENV_ADDRESS] = address
