@@ -62,13 +62,12 @@ class StoppedSweep:
     def sweep(
         self, now: float, live: Iterable[tuple[int, Any]], watch: BarrierWatch, post: Post
     ) -> None:
-        """If due, tell the watch and post `suspended`/`resumed` for every change of state."""
-        live = list(live)
-        due = self.due_in(now, bool(live))
-        if due is None or due > 0:
+        """If due, tell the watch and post `suspended`/`resumed` for every change of state.
+        (Called on every turn of the pump's loop: returns at once unless a sweep is due.)"""
+        if not CAN_TELL or now < self.quiet_since + SWEEP_S:
             return
         self.quiet_since = now
-        for index, proc in live:
+        for index, proc in list(live):
             stopped = is_stopped(proc.pid)
             if stopped is None or stopped == (index in watch.suspended):
                 continue
