@@ -208,18 +208,18 @@ class Source(ABC):
 
     def _deliver(self, events: list[Event]) -> None:
         failed: OSError | None = None
+        log = self._log
         with self._arrived:
             self._pending.extend(events)
             self.events.extend(events)
-            if self._log is not None:
+            if log is not None and self._log is log:
                 try:
-                    self._log.write(events)
+                    log.write(events)
                 except OSError as exc:
-                    failed = exc
-                    self._log.abandon()
+                    failed, self._log = exc, None  # no more writes, from any thread
+                    log.abandon()
             self._arrived.notify_all()
-        if failed is not None and self._log is not None:
-            log, self._log = self._log, None
+        if failed is not None and log is not None:
             why = failed.strerror or str(failed)
             self._record_fault(
                 f"cannot write the event log {log.path}: {why} "
@@ -250,7 +250,8 @@ class Source(ABC):
                 try:
                     log.close()
                 except OSError as exc:
-                    self._record_fault(f"cannot save the event log {log.path}: {exc.strerror}")
+                    why = exc.strerror or str(exc)
+                    self._record_fault(f"cannot save the event log {log.path}: {why}")
                     outcome = RunOutcome(RunStatus.STOPPED, self._fault or "")
         finally:
             with self._arrived:
