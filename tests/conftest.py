@@ -30,7 +30,9 @@ os.environ["XDG_CONFIG_HOME"] = str(_SETTINGS_ROOT / "xdg")  # subprocesses too
 os.environ.setdefault(SETTINGS_ENV, str(_SETTINGS_ROOT / "session.ini"))
 
 REAP_S = 3.0
-IGNORED_HELPERS = ("forkserver", "resource_tracker")
+# multiprocessing's helpers, and the app's janitor (engine.core.lifeline.janitor): they live
+# as long as the process that started them, by design
+IGNORED_HELPERS = ("forkserver", "resource_tracker", "barrier-viz-janitor")
 
 
 def pytest_configure(config: pytest.Config) -> None:

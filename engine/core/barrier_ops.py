@@ -11,15 +11,15 @@ from __future__ import annotations
 from typing import Literal
 
 from engine.core.barrier import InstrumentedBarrier
-from engine.core.lifeline import die_with_parent, ignore_interrupts
+from engine.core.lifeline import LifelineToken, hold, ignore_interrupts
 
 BarrierOp = Literal["abort", "reset"]
 OP_DEADLINE_S = 2.0
 
 
-def barrier_op_main(barrier: InstrumentedBarrier, op: BarrierOp) -> None:
-    """Process entry: perform `op` on the shared barrier, then exit."""
-    die_with_parent()
+def barrier_op_main(barrier: InstrumentedBarrier, op: BarrierOp, lifeline: LifelineToken) -> None:
+    """Process entry: perform `op` on the shared barrier, then exit (or with the run)."""
+    hold(lifeline)
     ignore_interrupts()
     if op == "abort":
         barrier.abort()

@@ -6,6 +6,7 @@ crash still leaves every received event on disk in `FILE.part` (flushed per batc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.core.events import BASE_KEYS, KINDS, Event, EventLogError
+from engine.core.output_path import refuse_unless_file
 
 # The encoder `Event.to_json_line` uses, built once: json.dumps with non-default options builds
 # a new JSONEncoder per call, a third of the pump's per-event cost at 50,000 events/s.  Even
@@ -101,22 +103,52 @@ def _flat_json(data: dict[Any, Any]) -> str | None:
 
 
 class EventLogWriter:
+    """Writes `PATH.part` as events arrive; `close()` renames it to PATH.
+
+    Every problem with the place is found here, before a run starts: PATH names a folder or
+    something that is not a file (a device, a FIFO, a link to one), `PATH.part` is not a plain
+    file (never follow a planted link: it would overwrite whatever it points to), the folder
+    is not writable, or the disk is full (one byte is written and taken back).  Each raises
+    OSError with the reason in `strerror`.
+    """
+
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.part_path = self.path.with_name(self.path.name + ".part")
-        self._file = open(self.part_path, "w", encoding="utf-8")  # noqa: SIM115 - kept open
+        refuse_unless_file(self.path, follow=True)
+        refuse_unless_file(self.part_path, follow=False)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(self.part_path, flags, 0o666)
+        try:
+            os.write(fd, b"\n")  # a full disk says so now, not in the middle of the run
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+        except OSError:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(self.part_path)
+            raise
+        self._file = open(fd, "w", encoding="utf-8")  # noqa: SIM115 - kept open
 
     def write(self, events: Iterable[Event]) -> None:
         self._file.write("".join(map(json_line, events)))
         self._file.flush()
 
     def close(self) -> None:
+        """Flush, fsync and rename to the final name (idempotent)."""
         if self._file.closed:
             return
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        finally:
+            self._file.close()
         os.replace(self.part_path, self.path)
+
+    def abandon(self) -> None:
+        """Stop writing and keep what was written in `PATH.part` (after a write failed)."""
+        with contextlib.suppress(OSError):
+            self._file.close()
 
 
 MAX_WARNINGS = 20

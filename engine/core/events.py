@@ -29,6 +29,8 @@ EventKind: TypeAlias = Literal[
     "reset",  # parent: reset() was called on the barrier
     "wedged",  # parent: a party died inside wait(); the barrier can never release again
     "stranded",  # parent: parties wait for arrivals that can never come
+    "suspended",  # parent: a party is stopped (SIGSTOP, Ctrl+Z, a debugger: state T), message
+    "resumed",  # parent: a suspended party runs again (SIGCONT), with message
     "stop",  # parent: the user asked the run to stop
     "exit",  # parent: a party process ended, with exitcode
     "run_end",  # parent: every party is gone, with status and exit_code

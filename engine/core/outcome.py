@@ -75,19 +75,27 @@ def decide_outcome(
     exitcodes: Mapping[int, int | None],
     stopped: bool,
     failure: str | None = None,
+    *,
+    ended: str | None = None,
 ) -> RunOutcome:
-    """The run's status and a one-line reason a person can read."""
+    """The run's status and a one-line reason a person can read.
+
+    `ended`: why the app itself ended a run that could no longer change (only stopped parties
+    were left after the barrier broke) — stopped, like a run the user stopped."""
     if failure is not None:
         return RunOutcome(RunStatus.DIED, failure)
+    if ended is not None:
+        return RunOutcome(RunStatus.STOPPED, ended)
     if stopped:
         return RunOutcome(RunStatus.STOPPED, "the run was stopped")
     names = _names(events)
     wedged = next((e for e in events if e.kind == "wedged" and e.party is not None), None)
     if wedged is not None:
         who = names.get(wedged.party or 0, "a party")
+        how = "was stopped" if wedged.get("cause") == "stopped" else "died"
         return RunOutcome(
             RunStatus.DIED,
-            f"{who} died inside wait(); the wedged barrier's remaining parties were ended",
+            f"{who} {how} inside wait(); the wedged barrier's remaining parties were ended",
         )
     died = [i for i, code in sorted(exitcodes.items()) if code not in (0, PARTY_BROKEN_EXIT)]
     if died:

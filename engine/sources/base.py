@@ -10,6 +10,12 @@ can do is data, never found by looking for a method.
 Live sources deliver from their own thread through `_deliver`/`_post`/`_finish`, so the rules
 are written once: every event is kept (`events`), written to the JSON Lines log as it arrives,
 and `run_end` comes last.  A replay overrides the caller side, since its events already exist.
+
+Faults are written once too.  A background thread must never die silently (the caller would
+wait forever for an outcome), so `_start_thread` runs its body under a last-resort guard, and
+an error writing the log (a full disk) never escapes `_deliver`: either records the first
+fault, the run is ended (`_end_soon`: the same path as Stop), and the outcome says why —
+status "stopped", exit code 4, as for any run that was ended before it could finish.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from typing import Any
 
 from engine.core.event_log import EventLogWriter
 from engine.core.events import Event
-from engine.core.outcome import RunOutcome
+from engine.core.outcome import RunOutcome, RunStatus
 from engine.scenario import Scenario
 from engine.sources.commands import (
     Abort,
@@ -66,6 +72,8 @@ class Source(ABC):
         self.events: list[Event] = []
         self._outcome: RunOutcome | None = None
         self._thread: threading.Thread | None = None
+        self._fault: str | None = None  # the first error that ended the run, in one line
+        self._finishing = False
 
     # ----------------------------------------------------------------- caller side
     @abstractmethod
@@ -159,18 +167,65 @@ class Source(ABC):
     def set_speed(self, speed: float) -> bool:
         return self.send(SetSpeed(speed))
 
+    @property
+    def fault(self) -> str | None:
+        """The error that ended the run early (a full disk, an internal error), if any."""
+        return self._fault
+
     # ----------------------------------------------------------------- source side
     def _start_thread(self, target: Any, name: str) -> None:
-        self._thread = threading.Thread(target=target, name=name, daemon=True)
+        self._thread = threading.Thread(
+            target=self._guarded, args=(target, name), name=name, daemon=True
+        )
         self._thread.start()
 
+    def _guarded(self, target: Any, name: str) -> None:
+        """The thread's body, and the last resort if it raises: end what runs, publish why."""
+        try:
+            target()
+        except BaseException as exc:
+            self._record_fault(f"internal error on the {name} thread: {type(exc).__name__}: {exc}")
+            try:
+                self._abandon()
+            finally:
+                if self._outcome is None:
+                    self._finish(RunOutcome(RunStatus.STOPPED, "internal error"))
+
+    def _abandon(self) -> None:  # noqa: B027 - optional: a replay has nothing to end
+        """The source's thread died: end every party now, from this thread (best effort)."""
+
+    def _end_soon(self) -> None:
+        """A fault: end the run as Stop would (overridden where Stop is not enough)."""
+        if not self._finishing:
+            self._accept(Stop())
+
+    def _record_fault(self, reason: str) -> bool:
+        """Keep the first fault; True if this was it."""
+        first = self._fault is None
+        if first:
+            self._fault = " ".join(reason.split())[:500]
+        return first
+
     def _deliver(self, events: list[Event]) -> None:
+        failed: OSError | None = None
+        log = self._log
         with self._arrived:
             self._pending.extend(events)
             self.events.extend(events)
-            if self._log is not None:
-                self._log.write(events)
+            if log is not None and self._log is log:
+                try:
+                    log.write(events)
+                except OSError as exc:
+                    failed, self._log = exc, None  # no more writes, from any thread
+                    log.abandon()
             self._arrived.notify_all()
+        if failed is not None and log is not None:
+            why = failed.strerror or str(failed)
+            self._record_fault(
+                f"cannot write the event log {log.path}: {why} "
+                f"(what was written is in {log.part_path.name})"
+            )
+            self._end_soon()
 
     def _post(
         self, kind: str, party: int | None = None, stage: int | None = None, **data: Any
@@ -178,12 +233,27 @@ class Source(ABC):
         self._deliver([Event(kind, time.monotonic_ns(), party, os.getpid(), stage, data)])
 
     def _finish(self, outcome: RunOutcome) -> None:
-        """Deliver `run_end`, close the log, then publish the outcome (which ends `wait_events`)."""
-        self._post(
-            "run_end", status=outcome.status, exit_code=outcome.exit_code, reason=outcome.reason
-        )
-        if self._log is not None:
-            self._log.close()
-        with self._arrived:
-            self._outcome = outcome
-            self._arrived.notify_all()
+        """Deliver `run_end`, close the log, then publish the outcome (which ends `wait_events`).
+
+        Whatever fails here, the outcome is published: a caller must never wait forever."""
+        if self._finishing:
+            return
+        self._finishing = True
+        if self._fault is not None:
+            outcome = RunOutcome(RunStatus.STOPPED, f"the run was ended: {self._fault}")
+        try:
+            self._post(
+                "run_end", status=outcome.status, exit_code=outcome.exit_code, reason=outcome.reason
+            )
+            if self._log is not None:
+                log, self._log = self._log, None
+                try:
+                    log.close()
+                except OSError as exc:
+                    why = exc.strerror or str(exc)
+                    self._record_fault(f"cannot save the event log {log.path}: {why}")
+                    outcome = RunOutcome(RunStatus.STOPPED, self._fault or "")
+        finally:
+            with self._arrived:
+                self._outcome = outcome
+                self._arrived.notify_all()

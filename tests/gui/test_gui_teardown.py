@@ -90,3 +90,31 @@ def test_parties_die_when_the_gui_is_sigkilled(tmp_path: Path) -> None:
     proc.kill()
     proc.communicate(timeout=10)
     assert_all_gone(parties, within=5.0)
+
+
+def test_nothing_outlives_the_gui_killed_during_a_forkserver_run(tmp_path: Path) -> None:
+    """Under forkserver the parties' parent is the fork server, which outlives the app while
+    it has children: only a lifeline that watches the app itself ends them."""
+    scenario = tmp_path / "forkserver.toml"
+    text = (ROOT / "assets/presets/dungeon.toml").read_text(encoding="utf-8")
+    scenario.write_text('start_method = "forkserver"\n' + text, encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path)}
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "gui", "--scenario", str(scenario), "--speed",
+         "0.2", "--autorun"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    run: list[psutil.Process] = []
+
+    def server_and_three_parties() -> bool:
+        nonlocal run
+        run = psutil.Process(proc.pid).children(recursive=True)
+        server = [p for p in run if p.ppid() == proc.pid and "forkserver" in " ".join(p.cmdline())]
+        return len(server) == 1 and len(server[0].children()) >= 3
+
+    wait_until(server_and_three_parties)
+    assert list(tmp_path.glob("pymp-*")), "the fork server's temp folder should exist by now"
+    proc.kill()
+    proc.wait(10)
+    assert_all_gone(run, within=5.0)
+    wait_until(lambda: not list(tmp_path.glob("pymp-*")), timeout=5.0)

@@ -79,6 +79,10 @@ class InProcessRunner(Source):
     def _cleanup(self) -> None:
         """Join what was started (called once, after every party exited)."""
 
+    def _abandon(self) -> None:
+        """The supervisor thread died: make every party end (they are threads or tasks)."""
+        self._interrupt()
+
     def _barrier_id(self) -> int:
         raise NotImplementedError
 

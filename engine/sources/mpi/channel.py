@@ -10,7 +10,10 @@ connections until a full pass finds nothing new, then sorts that batch by time. 
 `release` is read — and the final empty pass guarantees they land in the same batch or earlier.
 
 Connections are authenticated with multiprocessing's HMAC challenge before a single byte is
-unpickled; the key reaches the ranks through mpiexec's environment.
+unpickled; the key reaches the ranks through mpiexec's environment.  A peer that is not one of
+our ranks (a port scanner, a stray connect) costs nothing: only ranks that authenticated and
+said hello count towards the job, each start-up conversation has a deadline (SO_RCVTIMEO), and
+at most a few unauthenticated peers are served at once — the rest are closed on arrival.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +35,8 @@ from engine.sources.mpi.protocol import ClockEstimate, Hello, RankJob, applied_o
 
 ACCEPT_POLL_S = 0.2
 MAX_PASSES = 16  # bound the drain under a flood; ordering then holds within each batch
+START_TIMEOUT_S = 10.0  # a start-up conversation's every read: a silent peer is dropped then
+EXTRA_PEERS = 4  # unauthenticated peers served at once besides one per rank still expected
 Deliver = Callable[[list[Event]], None]
 
 
@@ -69,6 +75,9 @@ class EventChannel:
         self.running: dict[int, RankLink] = {}  # spawned, read by the event thread
         self.finished: set[int] = set()
         self.failure: str | None = None
+        self.refused = 0  # peers that did not authenticate or said no proper hello
+        self.shm_segments: set[str] = set()  # MPICH's shared memory of ranks on this machine
+        self._starting = 0  # start-up conversations in progress
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self._wake_r, self._wake_w = os.pipe()
@@ -131,20 +140,37 @@ class EventChannel:
         thread.start()
 
     def _accept_loop(self) -> None:
+        """Accept until every rank has registered; peers that fail count for nothing."""
         self._server.settimeout(ACCEPT_POLL_S)
-        accepted = 0
-        while not self._closing.is_set() and accepted < len(self.jobs):
+        served = 0
+        while not self._closing.is_set():
+            with self._lock:
+                expected = len(self.jobs) - len(self.links)
+                busy = self._starting
+            if expected <= 0:
+                return
             try:
                 sock, _ = self._server.accept()
             except TimeoutError:
                 continue
             except OSError:
                 return  # closed
-            accepted += 1
-            self._spawn_thread(self._serve, f"mpi-start-{accepted}", sock)
+            if busy >= expected + EXTRA_PEERS:  # a flood of strangers: do not even listen
+                sock.close()
+                with self._lock:
+                    self.refused += 1
+                continue
+            with self._lock:
+                self._starting += 1
+            served += 1
+            self._spawn_thread(self._serve, f"mpi-start-{served}", sock)
 
     def _serve(self, sock: socket.socket) -> None:
-        """Authenticate, check the hello, send the job, answer pings; then hand the rank over."""
+        """Authenticate, check the hello, send the job, answer pings; then hand the rank over.
+
+        Every read of this conversation has a deadline (SO_RCVTIMEO on the socket, which the
+        Connection's plain reads obey): a peer that connects and stays silent is dropped."""
+        _set_read_deadline(sock, START_TIMEOUT_S)
         conn: Connection[Any, Any] = Connection(os.dup(sock.fileno()))
         link: RankLink | None = None
         try:
@@ -157,10 +183,16 @@ class EventChannel:
                 if message[0] == "ping":
                     link.send(("pong", time.monotonic_ns()))
                 elif message[0] == "clock":
+                    _set_read_deadline(sock, 0.0)  # from now on a rank may be quiet for long
                     self._on_clock(link, message[1])
                     return  # the event thread owns it now
         except (EOFError, OSError, AuthenticationError, ValueError, TypeError):
-            pass  # a peer that is not one of our ranks, or a rank that went away
+            if link is None:  # a peer that is not one of our ranks (else: a rank went away)
+                with self._lock:
+                    self.refused += 1
+        finally:
+            with self._lock:
+                self._starting -= 1
         if link is not None:
             self._finish(link)
         else:
@@ -182,6 +214,8 @@ class EventChannel:
                 )
             else:
                 link = self.links[hello.rank] = RankLink(sock, conn, hello)
+                if hello.boot_id and hello.boot_id == self._boot_id:  # this machine's files
+                    self.shm_segments.update(hello.shm)
                 problem = None
             if problem is not None:
                 self.failure = self.failure or problem
@@ -217,6 +251,19 @@ class EventChannel:
 
     # ---------------------------------------------------------------- the event thread
     def _event_loop(self) -> None:
+        """The one reader of every running rank.  If it fails, the run fails (never a silent
+        stop: the supervisor sees `failure` and ends the job)."""
+        try:
+            self._read_events()
+        except Exception as exc:
+            if not self._closing.is_set():
+                with self._lock:
+                    self.failure = self.failure or (
+                        f"the event channel failed: {type(exc).__name__}: {exc}"
+                    )
+                self.changed()
+
+    def _read_events(self) -> None:
         while not self._closing.is_set():
             with self._lock:
                 live = [link for r, link in self.running.items() if r not in self.finished]
@@ -267,3 +314,11 @@ class EventChannel:
         link.conn.close()
         link.sock.close()
         self.changed()
+
+
+def _set_read_deadline(sock: socket.socket, seconds: float) -> None:
+    """Blocking reads of this socket (and of every fd dup'ed from it) give up after `seconds`
+    (0: never).  Unlike `settimeout`, this keeps the fd blocking for `Connection`."""
+    whole = int(seconds)
+    timeval = struct.pack("ll", whole, int((seconds - whole) * 1e6))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, timeval)

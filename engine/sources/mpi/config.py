@@ -95,10 +95,11 @@ def load_config(
     hosts = hostfile or env.get(ENV_HOSTFILE) or None
     if hosts is not None and not Path(hosts).is_file():
         raise MpiUnavailable(f"{ENV_HOSTFILE}: no such host file: {hosts}")
-    # One host: loopback only.  Several: listen everywhere and tell ranks our host name.
-    default_bind = "0.0.0.0" if hosts else "127.0.0.1"
-    chosen_bind = bind or env.get(ENV_BIND) or default_bind
-    default_advertise = _own_name() if chosen_bind in ("0.0.0.0", "::", "") else chosen_bind
+    # One host: loopback only.  Several: the one local address the other hosts are reached
+    # from — never every interface, where anyone on any network could knock.
+    chosen_bind = bind or env.get(ENV_BIND) or (reaching_address(hosts) if hosts else "")
+    chosen_bind = chosen_bind or "127.0.0.1"
+    default_advertise = _own_name() if chosen_bind in ("0.0.0.0", "::") else chosen_bind
     raw_port = port if port is not None else env.get(ENV_PORT, "0")
     try:
         chosen_port = int(raw_port)
@@ -140,3 +141,43 @@ def _own_name() -> str:
     import socket
 
     return socket.getfqdn()
+
+
+def host_names(hostfile: str) -> list[str]:
+    """The hosts of an MPICH host file (`host[:ranks]` per line, `#` comments)."""
+    names = []
+    for line in Path(hostfile).read_text(encoding="utf-8", errors="replace").splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            names.append(entry.split()[0].rsplit(":", 1)[0])
+    return names
+
+
+def reaching_address(hostfile: str) -> str:
+    """The local IPv4 address this machine reaches the file's first other host from (no packet
+    is sent: a UDP socket's connect only chooses the route); 127.0.0.1 if every host is this
+    one.  Raise MpiUnavailable naming a host that cannot be resolved or reached."""
+    import ipaddress
+    import socket
+
+    for name in host_names(hostfile):
+        try:
+            address = socket.gethostbyname(name)
+        except OSError:
+            raise MpiUnavailable(
+                f"{ENV_HOSTFILE}: cannot resolve host {name!r}; set {ENV_BIND} to this "
+                "machine's address on the ranks' network"
+            ) from None
+        if ipaddress.ip_address(address).is_loopback:
+            continue
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                probe.connect((address, 9))
+                local: str = probe.getsockname()[0]
+        except OSError:
+            raise MpiUnavailable(
+                f"{ENV_HOSTFILE}: no route to host {name!r} ({address}); set {ENV_BIND} to "
+                "this machine's address on the ranks' network"
+            ) from None
+        return local
+    return "127.0.0.1"

@@ -15,16 +15,20 @@ from engine.sources.processes.pump import KILL_IN_WAIT_DELAY_S
 KILL_IN = {"kill-in-work": "work", "kill-in-wait": "wait"}
 
 
-def rank_jobs(scenario: Scenario, plan: list[list[float]], timeout: float | None) -> list[RankJob]:
+def rank_jobs(
+    scenario: Scenario, plan: list[list[float]], timeout: float | None, speed: float = 1.0
+) -> list[RankJob]:
     """One job per rank, faults included: the rank itself crashes or kills itself on cue,
-    because the app cannot signal a process on another host."""
+    because the app cannot signal a process on another host (its wait before a kill-in-wait
+    is scaled by `speed`, like the work)."""
     jobs = []
     for i, spec in enumerate(scenario.party):
         crash = spec.fault_stage - 1 if spec.fault == "crash" else None
         kill_in = KILL_IN.get(spec.fault or "")
         party = PartyJob(i, spec.name, tuple(plan[i]), scenario.workload, 0.0, crash)
         at = spec.fault_stage - 1 if kill_in else None
-        jobs.append(RankJob(party, timeout, scenario.action, at, kill_in, KILL_IN_WAIT_DELAY_S))
+        kill_after = KILL_IN_WAIT_DELAY_S / speed
+        jobs.append(RankJob(party, timeout, scenario.action, at, kill_in, kill_after))
     return jobs
 
 

@@ -44,6 +44,7 @@ class Hello:
     host: str
     boot_id: str  # equal boot ids = the same machine since boot = one monotonic clock
     mpi_library: str
+    shm: tuple[str, ...] = ()  # MPICH's shared-memory files this rank maps (/dev/shm)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,29 @@ def estimate_offset(samples: Sequence[tuple[int, int, int]]) -> ClockEstimate:
     sent, app, received = min(samples, key=lambda s: s[2] - s[0])
     rtt = received - sent
     return ClockEstimate(app - (sent + received) // 2, (rtt + 1) // 2, len(samples))
+
+
+def mapped_shm_files(maps: str = "/proc/self/maps") -> tuple[str, ...]:
+    """The /dev/shm files MPICH made that this process maps (Linux; elsewhere none).
+
+    Why a rank needs them: MPICH removes its segment only in MPI_Finalize, so a job ended by
+    Stop, Ctrl+C or SIGKILL left a few MB in /dev/shm every time.  Once every local rank has
+    attached (after the start line) the name is no longer needed and is removed at once."""
+    try:
+        with open(maps, encoding="utf-8", errors="replace") as lines:
+            found = {line.split()[-1] for line in lines if "/dev/shm/mpich_shm_" in line}
+    except OSError:
+        return ()
+    return tuple(sorted(path for path in found if path.startswith("/dev/shm/mpich_shm_")))
+
+
+def remove_files(paths: Sequence[str]) -> None:
+    """Unlink each path; one already gone (another rank was first) is fine."""
+    for path in paths:
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
 
 
 def boot_id(*, in_rank: bool = False) -> str:

@@ -32,6 +32,8 @@ from engine.sources.mpi.protocol import (
     RankJob,
     boot_id,
     estimate_offset,
+    mapped_shm_files,
+    remove_files,
 )
 from engine.sources.processes.party import PartyExit, do_work, measure_cpu_rate
 
@@ -51,12 +53,14 @@ def main(argv: list[str] | None = None) -> int:
 
     comm = MPI.COMM_WORLD
     rank = comm.Get_rank()
+    shm = mapped_shm_files()  # MPI_Init made them; removed at the start line (or by the app)
     die_with_parent()  # a local rank also dies with its launcher (hydra's proxy)
     host, _, port = args.connect.rpartition(":")
     try:
         conn = Client((host, int(port)), authkey=bytes.fromhex(key))
     except (OSError, ValueError) as exc:
         _fail(f"rank {rank}: cannot reach the app's event channel at {args.connect}: {exc}")
+        remove_files(shm)
         comm.Abort(2)  # end the whole job now rather than leave the others waiting
     hello = Hello(
         rank,
@@ -65,11 +69,13 @@ def main(argv: list[str] | None = None) -> int:
         socket.gethostname(),
         boot_id(in_rank=True),
         " ".join(MPI.Get_library_version().splitlines()[0].split()),
+        shm,
     )
     conn.send(("hello", hello))
     tag, payload = conn.recv()
     if tag != "job":
         _fail(f"rank {rank}: the app refused this rank: {payload}")
+        remove_files(shm)
         comm.Abort(2)
     offset_ns = _sync_clock(conn)
 
@@ -78,11 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     sink = RankSink(conn, rank)
     leaving = threading.Event()
     threading.Thread(
-        target=_listen, args=(conn, sink, leaving), name="app-channel", daemon=True
+        target=_listen, args=(conn, sink, leaving, shm), name="app-channel", daemon=True
     ).start()
     job: RankJob = payload
     barrier = MpiBarrier(comm, sink, job.timeout, job.action, offset_ns)
     comm.Barrier()  # a common start line: ranks that launched late must not eat the timeout
+    remove_files(shm)  # every local rank has attached: the names only leak from here on
     code = run_rank(job, barrier, sink)
     leaving.set()
     sink.send(("bye", int(code)))
@@ -135,8 +142,11 @@ def run_rank(job: RankJob, barrier: Any, sink: Any) -> PartyExit:
     return PartyExit.PASSED
 
 
-def _listen(conn: Connection[Any, Any], sink: Any, leaving: threading.Event) -> None:
-    """Commands from the app, and the lifeline: a rank never outlives the app's channel."""
+def _listen(
+    conn: Connection[Any, Any], sink: Any, leaving: threading.Event, shm: tuple[str, ...]
+) -> None:
+    """Commands from the app, and the lifeline: a rank never outlives the app's channel.
+    Leaving early skips MPI_Finalize, so MPICH's shared memory is removed here first."""
     from engine.sources.mpi.rank_barrier import kill_self
 
     while True:
@@ -145,10 +155,12 @@ def _listen(conn: Connection[Any, Any], sink: Any, leaving: threading.Event) -> 
         except (EOFError, OSError):
             if leaving.is_set():
                 return
+            remove_files(shm)
             os._exit(EXIT_APP_GONE)
         if isinstance(message, Kill):
             kill_self(sink, "user")
         elif isinstance(message, Stop):
+            remove_files(shm)
             os._exit(EXIT_APP_GONE)
 
 

@@ -33,6 +33,7 @@ from engine.sources.mpi.channel import EventChannel
 from engine.sources.mpi.config import MpiConfig, MpiUnavailable, load_config, rank_environment
 from engine.sources.mpi.outcome import decide_mpi_outcome
 from engine.sources.mpi.plan import launch_failure, rank_jobs, run_start_data
+from engine.sources.mpi.protocol import remove_files
 from engine.sources.process_group import signal_group
 
 # Linux: mpiexec gets PR_SET_PDEATHSIG, so it dies with the app.  libc is loaded here, before
@@ -77,6 +78,7 @@ class MpiRunner(Source):
         self._requests: collections.deque[Command] = collections.deque()
         self._wake = threading.Event()
         self._channel: EventChannel | None = None
+        self._proc: subprocess.Popen[bytes] | None = None  # mpiexec, while it runs
 
     # ----------------------------------------------------------------- caller side
     def start(self) -> None:
@@ -86,6 +88,11 @@ class MpiRunner(Source):
     def pids(self) -> list[int]:
         """The ranks' pids (on their own hosts)."""
         return self._channel.pids() if self._channel is not None else []
+
+    @property
+    def shm_segments(self) -> list[str]:
+        """MPICH's shared-memory files of the ranks on this machine (removed by the run's end)."""
+        return sorted(self._channel.shm_segments) if self._channel is not None else []
 
     def _accept(self, command: Command) -> None:
         """Stop ends the whole job; Kill has one rank SIGKILL itself, as a crash would
@@ -115,7 +122,7 @@ class MpiRunner(Source):
                     self.stopped = True
                     self._post("stop")
                 else:
-                    proc = self._launch(key, channel.port, output)
+                    proc = self._proc = self._launch(key, channel.port, output)
                     self._supervise(proc, channel)
             except OSError as exc:
                 self.failure = (
@@ -128,6 +135,10 @@ class MpiRunner(Source):
             finally:
                 self._teardown(proc, output)
 
+    def _abandon(self) -> None:
+        if self._proc is not None:
+            _signal_job(self._proc, signal.SIGKILL)
+
     def _open_channel(self, key: bytes) -> EventChannel:
         where = f"{self.config.bind}:{self.config.port}"
         try:
@@ -135,7 +146,7 @@ class MpiRunner(Source):
                 self.config.bind,
                 self.config.port,
                 key,
-                rank_jobs(self.scenario, self.plan, self.timeout),
+                rank_jobs(self.scenario, self.plan, self.timeout, self.speed),
                 self._deliver,
                 self._wake.set,
             )
@@ -187,10 +198,16 @@ class MpiRunner(Source):
         n = self.scenario.processes
         if now < deadline or channel.spawned >= n:
             return None
+        refused = (
+            f"; {channel.refused} other connection(s) did not authenticate and were dropped"
+            if channel.refused
+            else ""
+        )
         return (
             f"only {channel.spawned} of {n} ranks reached the event channel at "
             f"{self.config.advertise}:{channel.port} within {self.connect_timeout_s:g} s "
-            "(a firewall, or set BARRIER_VIZ_MPI_ADVERTISE to an address the ranks can reach)"
+            f"(a firewall, or set BARRIER_VIZ_MPI_ADVERTISE to an address the ranks can "
+            f"reach){refused}"
         )
 
     def _terminate(self, proc: subprocess.Popen[bytes], channel: EventChannel) -> float:
@@ -209,6 +226,9 @@ class MpiRunner(Source):
                 self._wake.wait(0.05)  # readers set it as each rank's channel closes
                 self._wake.clear()
             channel.close()
+            # MPICH removes its shared memory only in MPI_Finalize; ranks that were stopped
+            # or killed before their start line could not: their files go now
+            remove_files(sorted(channel.shm_segments))
             if self.failure is None and channel.spawned < self.scenario.processes:
                 self.failure = None if self.stopped else launch_failure(output, self.returncode)
         self._end()

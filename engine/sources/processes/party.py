@@ -16,7 +16,7 @@ from enum import IntEnum
 from typing import Any
 
 from engine.core.barrier import BrokenBarrierError, InstrumentedBarrier
-from engine.core.lifeline import die_with_parent, ignore_interrupts
+from engine.core.lifeline import LifelineToken, die_with_parent, hold, ignore_interrupts
 from engine.core.sink import ConnectionSink, EventSink, set_process_sink
 
 PROGRESS_INTERVAL_S = 0.05
@@ -56,6 +56,7 @@ class PartyControls:
     step_gate: Any = None
     gate: Any = None
     start_gate: Any = None  # a plain Barrier of every party process: the start line
+    lifeline: LifelineToken | None = None  # the run's (engine.core.lifeline)
 
 
 STEP_POLL_S = 0.02
@@ -156,7 +157,10 @@ def party_main(
     job: PartyJob, barrier: InstrumentedBarrier, conn: Any, controls: PartyControls | None = None
 ) -> None:
     """Process entry point (must be importable by spawn and forkserver children)."""
-    die_with_parent()
+    if controls is not None and controls.lifeline is not None:
+        hold(controls.lifeline)
+    else:  # a caller of its own (a benchmark): at least die with the parent
+        die_with_parent()
     ignore_interrupts()
     sink = ConnectionSink(conn, job.index)
     set_process_sink(sink)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import math
+import multiprocessing.util
 import os
 import select
 import signal
@@ -23,16 +24,18 @@ from typing import Any
 from engine.core.barrier import InstrumentedBarrier
 from engine.core.barrier_ops import OP_DEADLINE_S, barrier_op_main
 from engine.core.events import Event, WireEvent, event_from_wire
+from engine.core.lifeline import JANITOR, Guards, Lifeline, adopt_child
 from engine.core.timers import Timers
 from engine.core.wire import read_wires
 from engine.scenario import Scenario
 from engine.sources.commands import Abort, Command, ContinueStage, Kill, ReleaseGate, Reset, Stop
+from engine.sources.processes.duties import StoppedSweep, fault_kill_delay
 from engine.sources.processes.party import PartyControls, PartyJob, party_main
 from engine.sources.watch import BarrierWatch, Finding
 
 KILL_GRACE_S = 1.0
 START_LINE_TIMEOUT_S = 120.0  # if a party never boots, the others start anyway
-KILL_IN_WAIT_DELAY_S = 0.15  # let the party get past arrive and into the semaphore wait
+KILL_IN_WAIT_DELAY_S = 0.15  # at speed 1: let the party get past arrive, into the wait
 Deliver = Callable[[list[Event]], None]
 FAULT_KINDS = frozenset({"work_start", "arrive"})  # what _schedule_faults reacts to
 PRESENTER_KINDS = frozenset({"hold", "work_start"})  # what _follow_presenter reacts to
@@ -49,6 +52,7 @@ class PumpState:
     exitcodes: dict[int, int | None] = field(default_factory=dict)
     stopped: bool = False
     failure: str | None = None
+    ended: str | None = None  # why the app itself ended a stuck run (stopped parties)
 
 
 class RunPump:
@@ -70,12 +74,18 @@ class RunPump:
         step_gate: Any = None,
         stuck_grace_s: float,
         timeout: float | None,
+        kill_in_wait_delay_s: float = KILL_IN_WAIT_DELAY_S,
+        guards: Guards | None = None,
     ) -> None:
         self.ctx, self.scenario, self.jobs, self.barrier = ctx, scenario, jobs, barrier
         self.deliver = deliver
         self.stuck_grace_s, self.timeout = stuck_grace_s, timeout
+        self.kill_in_wait_delay_s = kill_in_wait_delay_s
+        self.guards = guards
         self.requests: collections.deque[Command] = collections.deque()
         self.procs: list[Any] = []
+        self.pids: list[int] = []  # kept after the Process objects are closed
+        self.lifeline: Lifeline | None = None
         self.state = PumpState()
         self.watch = BarrierWatch(barrier.parties, [j.name for j in jobs])
         self.step_gate = step_gate
@@ -89,6 +99,7 @@ class RunPump:
         self._timers = Timers()
         self._kill_all_armed = False
         self._rx = bytearray()  # bytes read from the event pipe, not yet a whole frame
+        self._sweep = StoppedSweep(time.monotonic())
         self._faulty = any(spec.fault is not None for spec in scenario.party)
         self._presenting = step_gate is not None or any(job.presenter for job in jobs)
         # A request wakes the pump through this pipe; closed when the run ends (then requests
@@ -112,25 +123,57 @@ class RunPump:
     def run(self, opening: Event) -> PumpState:
         """Deliver `opening` (run_start), start the parties, supervise them to the end.
 
-        Whatever goes wrong, every process is gone and every event delivered on return."""
-        reader, writer = self.ctx.Pipe(duplex=False)
+        Whatever goes wrong, every process is gone, every event delivered and every fd,
+        pipe and Process object of the run released on return."""
+        reader = writer = None
         try:
+            self.lifeline = Lifeline(self.guards)
+            reader, writer = self.ctx.Pipe(duplex=False)
             self.deliver([opening])
             self.start_parties(writer)
             writer.close()
             self.supervise(reader)
         except Exception as exc:  # e.g. a start method that cannot start here: end cleanly
-            self.state.failure = f"could not run the parties: {type(exc).__name__}: {exc}"
+            self._fail(f"could not run the parties: {type(exc).__name__}: {exc}")
         finally:
-            writer.close()
-            self.kill_leftovers()
-            self.drain(reader)
-            reader.close()
-            with self._wake_lock:
-                self._wake_open = False
-                os.close(self.wake_fd)
-                os.close(self._wake_w)
+            self._wind_up(reader, writer)
         return self.state
+
+    def _fail(self, reason: str) -> None:
+        self.state.failure = self.state.failure or reason
+
+    def _wind_up(self, reader: Any, writer: Any) -> None:
+        """Each step runs even if one before it raised; the first error is the run's failure."""
+        lifeline = self.lifeline
+        steps: list[Callable[[], object]] = [self.kill_leftovers, self._release]
+        if writer is not None:
+            steps.insert(0, writer.close)
+        if reader is not None:
+            steps[2:2] = [lambda: self.drain(reader), reader.close]
+        if lifeline is not None:  # after the kill: nothing of the run may read EOF before
+            steps.insert(-1, lifeline.close)
+        for step in steps:
+            try:
+                step()
+            except Exception as exc:
+                self._fail(f"could not end the run cleanly: {type(exc).__name__}: {exc}")
+        with self._wake_lock:
+            self._wake_open = False
+            os.close(self.wake_fd)
+            os.close(self._wake_w)
+
+    def _release(self) -> None:
+        """Close what the run opened now, not whenever the garbage collector gets to it: each
+        Process holds a sentinel fd until closed (over 100 runs in one GUI that exhausts
+        `ulimit -n`), and pending timers hold the pump in a cycle."""
+        self._timers = Timers()
+        for proc in [*self.procs, *self._ops.values()]:
+            if proc.exitcode is not None:
+                proc.close()
+        self.procs, self._live, self._ops = [], {}, {}
+        if self._gate_writer is not None:
+            self._gate_writer.close()
+            self._gate_writer = None
 
     # ------------------------------------------------------------------ helpers
     def post(
@@ -143,13 +186,20 @@ class RunPump:
 
     # ------------------------------------------------------------------ lifecycle
     def start_parties(self, writer: Any) -> None:
+        assert self.lifeline is not None
+        token = self.lifeline.token
+        if self.ctx.get_start_method() == "forkserver":
+            # the fork server's socket lives in this process's temp folder (made now if it is
+            # not yet): if the app dies uncleanly, the janitor removes it (the server and the
+            # resource tracker end on their own once the parties are gone)
+            JANITOR.keep_clean(multiprocessing.util.get_temp_dir())
         for job in self.jobs:
             if any(isinstance(request, Stop) for request in self.requests):
                 break
-            controls = PartyControls(self.step_gate, None, self.start_gate)
+            gate_reader = None
             if job.presenter:
                 gate_reader, self._gate_writer = self.ctx.Pipe(duplex=False)
-                controls = PartyControls(self.step_gate, gate_reader, self.start_gate)
+            controls = PartyControls(self.step_gate, gate_reader, self.start_gate, token)
             proc = self.ctx.Process(
                 target=party_main,
                 args=(job, self.barrier, writer, controls),
@@ -157,7 +207,11 @@ class RunPump:
                 daemon=True,
             )
             proc.start()
+            adopt_child(proc.pid)
+            if gate_reader is not None:
+                gate_reader.close()  # the presenter has its own copy now
             self.procs.append(proc)
+            self.pids.append(proc.pid)
             self._live[proc.sentinel] = (job.index, proc)
             self.state.exitcodes[job.index] = None
             self.deliver(
@@ -182,17 +236,20 @@ class RunPump:
                 for fd in wanted - watched:
                     poller.register(fd, select.POLLIN)
                 watched = wanted
-            timeout = self._timers.next_timeout(self.watch.recheck_in(time.monotonic()))
+            timeout = self._timers.next_timeout(self._next_check(time.monotonic()))
             polled = poller.poll(None if timeout is None else math.ceil(timeout * 1e3))
             ready = {fd for fd, _ in polled}
             if self.wake_fd in ready:
                 os.read(self.wake_fd, 4096)
             self.drain(reader)
+            self._sweep.sweep(time.monotonic(), self._live.values(), self.watch, self.post)
             for sentinel in ready:
                 if sentinel in self._live:
                     self._on_exit(*self._live.pop(sentinel))
                 elif sentinel in self._ops:
-                    self._ops.pop(sentinel).join()
+                    helper = self._ops.pop(sentinel)
+                    helper.join()
+                    helper.close()
             self._handle(self.watch.check_stranded(time.monotonic()))
             while self.requests:
                 self._on_request(self.requests.popleft())
@@ -212,7 +269,10 @@ class RunPump:
         batch = list(map(event_from_wire, self._read_wires(reader)))
         if not batch:
             return
+        self._sweep.heard(time.monotonic())
         self.deliver(batch)
+        if self.watch.suspended:
+            self._sweep.heard_from(batch, self.watch, self.post)
         for finding in self.watch.observe_batch(batch):
             self._handle(finding)
         # only runs that have faults or a presenter/step gate look at every event for them
@@ -233,7 +293,12 @@ class RunPump:
         for proc in [*self.procs, *self._ops.values()]:
             if proc.is_alive():
                 proc.kill()
-                proc.join()
+            proc.join()
+
+    def _next_check(self, now: float) -> float | None:
+        """Seconds until the watch wants to confirm something, or the next sweep is due."""
+        waits = (self.watch.recheck_in(now), self._sweep.due_in(now, bool(self._live)))
+        return min((w for w in waits if w is not None), default=None)
 
     # ------------------------------------------------------------------ events
     def _on_exit(self, index: int, proc: Any) -> None:
@@ -248,27 +313,24 @@ class RunPump:
     def _handle(self, finding: Finding | None) -> None:
         if finding is None:
             return
-        self.post(finding.kind, finding.party, message=finding.message)
+        if finding.kind == "stuck":  # only stopped parties are left, and nothing can change
+            self.state.ended = finding.message
+            self.post("stop", by="app", message=finding.message)
+            self._kill_all()
+            return
+        data: dict[str, Any] = {"message": finding.message}
+        if finding.cause:
+            data["cause"] = finding.cause
+        self.post(finding.kind, finding.party, **data)
         if finding.kind == "wedged":
             self.after(self.stuck_grace_s, lambda: self._terminate_all("wedged"))
         elif self.timeout is None:  # stranded and nothing will ever break it: abort
             self.after(self.stuck_grace_s, lambda: self._start_op("abort", by="app"))
 
     def _schedule_faults(self, event: Event) -> None:
-        if event.party is None or event.stage is None:
-            return
-        if not 0 <= event.party < len(self.scenario.party):  # e.g. the presenter
-            return
-        spec = self.scenario.party[event.party]
-        if spec.fault is None or spec.fault_stage - 1 != event.stage:
-            return
-        if spec.fault == "kill-in-work" and event.kind == "work_start":
-            delay = 0.4 * float(event.get("planned_s", 0.0))
-        elif spec.fault == "kill-in-wait" and event.kind == "arrive":
-            delay = KILL_IN_WAIT_DELAY_S
-        else:
-            return
-        self.after(delay, lambda: self.kill(event.party or 0, "fault"))
+        delay = fault_kill_delay(self.scenario, event, self.kill_in_wait_delay_s)
+        if delay is not None:
+            self.after(delay, lambda: self.kill(event.party or 0, "fault"))
 
     def _follow_presenter(self, event: Event) -> None:
         if event.kind == "hold" and event.stage is not None:
@@ -304,6 +366,7 @@ class RunPump:
         return False
 
     def _terminate_all(self, reason: str) -> None:
+        self.watch.stopping = True  # the deaths that follow are ours: no more findings
         for _, proc in self._live.values():
             proc.terminate()
         if not self._kill_all_armed:
@@ -318,13 +381,16 @@ class RunPump:
         if not self._live:
             return
         self.post(op, by=by)
-        proc = self.ctx.Process(target=barrier_op_main, args=(self.barrier, op), daemon=True)
+        assert self.lifeline is not None
+        args = (self.barrier, op, self.lifeline.token)
+        proc = self.ctx.Process(target=barrier_op_main, args=args, daemon=True)
         proc.start()
+        adopt_child(proc.pid)
         self._ops[proc.sentinel] = proc
         self.after(OP_DEADLINE_S, lambda: self._op_deadline(proc, op))
 
     def _op_deadline(self, proc: Any, op: str) -> None:
-        if proc.is_alive():
+        if proc in self._ops.values() and proc.is_alive():
             proc.kill()
             self.post(
                 "wedged",

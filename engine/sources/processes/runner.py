@@ -20,7 +20,7 @@ from engine.scenario import Scenario, scenario_to_dict
 from engine.sources.base import DEFAULT_STUCK_GRACE_S, Source, scaled_plan
 from engine.sources.commands import Capability, Command
 from engine.sources.processes.party import PartyJob, measure_cpu_rate
-from engine.sources.processes.pump import RunPump
+from engine.sources.processes.pump import KILL_IN_WAIT_DELAY_S, RunPump
 
 EVERY_RUN_CAN = frozenset({Capability.STOP, Capability.ABORT, Capability.RESET, Capability.KILL})
 
@@ -71,6 +71,7 @@ class Runner(Source):
             self.parties, self._action(), self.timeout, ctx=self._ctx
         )
         self._pump: RunPump | None = None  # made by start(), so an unstarted Runner holds no fds
+        self._pids: list[int] = []  # the parties' pids, kept once the pump is gone
 
     def _action(self) -> MessageAction | None:
         action = self.scenario.action
@@ -89,12 +90,16 @@ class Runner(Source):
             step_gate=self.step_gate,
             stuck_grace_s=self.stuck_grace_s,
             timeout=self.timeout,
+            # scaled like the work: at speed 5 the others arrive 5× sooner, and a kill that
+            # came after the release would silently skip the fault
+            kill_in_wait_delay_s=KILL_IN_WAIT_DELAY_S / self.speed,
         )
         self._start_thread(self._pump_main, "run-pump")
 
     @property
     def pids(self) -> list[int]:
-        return [p.pid for p in (self._pump.procs if self._pump else []) if p.pid is not None]
+        pump = self._pump
+        return list(pump.pids) if pump is not None else list(self._pids)
 
     # ----------------------------------------------------------------- pump side
     def _accept(self, command: Command) -> None:
@@ -158,4 +163,14 @@ class Runner(Source):
         pump = self._pump
         assert pump is not None
         state = pump.run(self._run_start_event())
-        self._finish(decide_outcome(self.events, state.exitcodes, state.stopped, state.failure))
+        # the pump is done with: drop it, so nothing of the run waits for the cyclic GC
+        self._pids, self._pump = list(pump.pids), None
+        outcome = decide_outcome(
+            self.events, state.exitcodes, state.stopped, state.failure, ended=state.ended
+        )
+        self._finish(outcome)
+
+    def _abandon(self) -> None:
+        pump = self._pump
+        if pump is not None:
+            pump.kill_leftovers()

@@ -1,8 +1,8 @@
 """`python -m engine.sources.tracer.bootstrap SCRIPT [ARGS…]`: run SCRIPT as `__main__`, traced.
 
-Started by engine.sources.tracer.runner.TraceRunner, never by hand.  Steps: die with the tracer
-(engine.core.lifeline), install the multiprocessing patches (engine.sources.tracer.child),
-connect, then
+Started by engine.sources.tracer.runner.TraceRunner, never by hand.  Steps: hold the run's
+lifeline (engine.core.lifeline: exit when the trace ends or the tracer dies), install the
+multiprocessing patches (engine.sources.tracer.child), connect, then
 `runpy.run_path(SCRIPT, run_name="__main__")` with `sys.argv` and `sys.path[0]` set as
 `python SCRIPT ARGS…` would set them.  The exit status is the program's: its own
 `sys.exit(code)`, or 1 with the usual traceback (our frames removed) when it raises — and then
@@ -17,7 +17,7 @@ import sys
 import traceback
 from types import TracebackType
 
-from engine.core.lifeline import die_with_parent
+from engine.core.lifeline import die_with_parent, hold_inherited
 from engine.sources.tracer.child import CLIENT, attach_main, install_patches
 
 
@@ -61,7 +61,8 @@ def main() -> None:
     if len(sys.argv) < 2:
         print("usage: python -m engine.sources.tracer.bootstrap SCRIPT [ARGS…]", file=sys.stderr)
         raise SystemExit(2)
-    die_with_parent()
+    if not hold_inherited():  # started some other way: at least die with the parent
+        die_with_parent()
     install_patches()
     attach_main()
     code = run(sys.argv[1], sys.argv[2:])

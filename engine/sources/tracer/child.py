@@ -23,11 +23,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import engine.core.barrier as barrier_module
 from engine.core.barrier import InstrumentedBarrier
-from engine.core.lifeline import die_with_parent
+from engine.core.lifeline import LifelineToken, held, hold, hold_again
 from engine.core.sink import set_process_sink
 
 ENV_ADDRESS = "BARRIER_VIZ_TRACE_ADDRESS"
@@ -38,6 +38,7 @@ DEFAULT_NAME = re.compile(r"^(Spawn|Fork|ForkServer)?Process-\d+(:\d+)*$")
 _original_barrier: Callable[..., Any] = multiprocessing.context.BaseContext.Barrier
 _original_start: Callable[..., Any] = multiprocessing.process.BaseProcess.start
 _original_bootstrap: Callable[..., Any] = multiprocessing.process.BaseProcess._bootstrap  # type: ignore[attr-defined]
+_original_exit: Callable[[int], NoReturn] = os._exit
 
 
 class _Client:
@@ -47,9 +48,10 @@ class _Client:
         self.conn: Any = None
         self.pid = -1
         self.lock = threading.Lock()
+        self.said_bye = False
 
     def forget(self) -> None:
-        self.conn, self.pid, self.lock = None, -1, threading.Lock()
+        self.conn, self.pid, self.lock, self.said_bye = None, -1, threading.Lock(), False
 
     def connect(self, hello: tuple[Any, ...], fds: list[int]) -> bool:
         address, key = os.environ.get(ENV_ADDRESS), os.environ.get(ENV_KEY)
@@ -76,8 +78,9 @@ class _Client:
         """Say how we ended and wait until the tracer has read our output (keeps line order:
         our last lines are out before whoever joins us prints theirs)."""
         _flush_std()
-        if self.conn is None or self.pid != os.getpid():
+        if self.conn is None or self.pid != os.getpid() or self.said_bye:
             return
+        self.said_bye = True
         with self.lock, contextlib.suppress(OSError, ValueError, EOFError):
             self.conn.send(("bye", exitcode, time.monotonic_ns()))
             if self.conn.poll(ACK_S):
@@ -134,19 +137,25 @@ class _TraceHook:
 
     `label`: the target's first argument if it is a str (the classic article names parties so);
     `barrier`: the id of a barrier handed to the target, if any — that process is a lane from
-    its first moment, not only from its first wait().
+    its first moment, not only from its first wait();
+    `lifeline`: the trace's (engine.core.lifeline): a spawn or forkserver child gets its own
+    copy of the read end with the hook, so it too ends when the trace does.
     """
 
-    def __init__(self, label: str | None, barrier: int | None) -> None:
-        self.label, self.barrier = label, barrier
+    def __init__(
+        self, label: str | None, barrier: int | None, lifeline: LifelineToken | None = None
+    ) -> None:
+        self.label, self.barrier, self.lifeline = label, barrier, lifeline
 
-    def __reduce__(self) -> tuple[Any, tuple[str | None, int | None]]:
-        return _restore_hook, (self.label, self.barrier)
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return _restore_hook, (self.label, self.barrier, self.lifeline)
 
 
-def _restore_hook(label: str | None, barrier: int | None) -> _TraceHook:
+def _restore_hook(
+    label: str | None, barrier: int | None, lifeline: LifelineToken | None = None
+) -> _TraceHook:
     install_patches()
-    return _TraceHook(label, barrier)
+    return _TraceHook(label, barrier, lifeline)
 
 
 def _traced_start(self: multiprocessing.process.BaseProcess) -> None:
@@ -155,7 +164,8 @@ def _traced_start(self: multiprocessing.process.BaseProcess) -> None:
         label = args[0] if args and isinstance(args[0], str) else None
         given = [*args, *dict(getattr(self, "_kwargs", {})).values()]
         ids = [a.barrier_id for a in given if isinstance(a, InstrumentedBarrier)]
-        self._bv_trace = _TraceHook(label, ids[0] if ids else None)  # type: ignore[attr-defined]
+        hook = _TraceHook(label, ids[0] if ids else None, held())
+        self._bv_trace = hook  # type: ignore[attr-defined]
     _original_start(self)
 
 
@@ -175,7 +185,10 @@ def _attach_child(proc: multiprocessing.process.BaseProcess, hook: _TraceHook) -
     """First thing in a child: die with the program, connect, hand over our output pipes."""
     CLIENT.forget()
     barrier_module._local.stages = {}  # a fork child starts its own stage count
-    die_with_parent()
+    if hook.lifeline is not None:  # spawn, forkserver: our own copy of the read end
+        hold(hook.lifeline)
+    else:  # fork: inherited, and already watched again since the fork
+        hold_again()
     _flush_std()
     pipes = [os.pipe(), os.pipe()]
     hello = (
@@ -227,7 +240,16 @@ def install_patches() -> None:
     proc = multiprocessing.process.BaseProcess
     proc.start = _traced_start  # type: ignore[method-assign]
     proc._bootstrap = _traced_bootstrap  # type: ignore[attr-defined]
+    os._exit = _traced_exit
     os.register_at_fork(after_in_child=CLIENT.forget)
+
+
+def _traced_exit(status: int) -> NoReturn:
+    """`os._exit` says how we ended first: a process that leaves from inside wait() (or a
+    barrier's action) is then a death with its exit code, not a connection that just closed."""
+    with contextlib.suppress(Exception):
+        CLIENT.goodbye(int(status))
+    _original_exit(status)
 
 
 def _flush_std() -> None:

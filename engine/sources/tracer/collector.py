@@ -22,6 +22,16 @@ from engine.sources.tracer.child import lane_name
 
 BARRIER_KINDS = frozenset({"arrive", "release", "action", "broken"})
 STREAMS = ("stdout", "stderr")
+MAX_LINE_BYTES = 16 * 1024  # a longer line becomes several `output` events
+
+
+def utf8_cut(data: bytes | bytearray, limit: int) -> int:
+    """The largest cut <= limit (< len(data)) that does not split a UTF-8 character (a
+    continuation byte is 0b10xxxxxx); `limit` itself if the bytes are not UTF-8 there."""
+    cut = limit
+    while cut > limit - 4 and cut > 0 and data[cut] & 0xC0 == 0x80:
+        cut -= 1
+    return cut if cut > limit - 4 and cut > 0 else limit
 
 
 @dataclass
@@ -44,7 +54,7 @@ class TraceCollector:
     exitcodes: dict[int, int | None] = field(default_factory=dict)  # party -> exit code
     barriers: dict[int, int] = field(default_factory=dict)  # barrier id -> parties
     error: tuple[str, str] | None = None  # (one line, traceback) when the program raised
-    _partial: dict[tuple[int, str], bytes] = field(default_factory=dict)
+    _partial: dict[tuple[int, str], bytearray] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ processes
     def hello(self, message: tuple[Any, ...]) -> tuple[ProcInfo, list[Event]]:
@@ -129,16 +139,46 @@ class TraceCollector:
 
     # ------------------------------------------------------------------ output
     def output(self, pid: int, stream: str, data: bytes, t_ns: int) -> list[Event]:
-        """Bytes a process wrote; one `output` event per complete line."""
-        buffered = self._partial.pop((pid, stream), b"") + data
-        *lines, rest = buffered.split(b"\n")
-        if rest:
-            self._partial[(pid, stream)] = rest
-        return [self._line(pid, stream, line, t_ns) for line in lines]
+        """Bytes a process wrote; one `output` event per complete line.
+
+        Linear and bounded: only the new bytes are searched for newlines, and a line longer
+        than MAX_LINE_BYTES is handed out in pieces of at most that size (cut between UTF-8
+        characters) instead of growing in memory until its newline comes — a program that
+        writes 50 MB with no newline costs 50 MB of reading, not 50 MB squared.  The echo of
+        the program's bytes is not affected."""
+        pending = self._partial.setdefault((pid, stream), bytearray())
+        events: list[Event] = []
+        start = 0
+        while (end := data.find(b"\n", start)) >= 0:
+            if pending:
+                pending += data[start:end]
+                self._pieces(pid, stream, bytes(pending), t_ns, events)
+                pending.clear()
+            else:
+                self._pieces(pid, stream, data[start:end], t_ns, events)
+            start = end + 1
+        pending += data[start:]
+        while len(pending) > MAX_LINE_BYTES:
+            cut = utf8_cut(pending, MAX_LINE_BYTES)
+            events.append(self._line(pid, stream, bytes(pending[:cut]), t_ns))
+            del pending[:cut]
+        return events
+
+    def pending(self, pid: int, stream: str) -> int:
+        """Bytes of an unfinished line held for `pid`'s `stream` (at most MAX_LINE_BYTES)."""
+        return len(self._partial.get((pid, stream), b""))
 
     def flush_output(self, pid: int, stream: str, t_ns: int) -> list[Event]:
-        rest = self._partial.pop((pid, stream), b"")
-        return [self._line(pid, stream, rest, t_ns)] if rest else []
+        rest = self._partial.pop((pid, stream), None)
+        return [self._line(pid, stream, bytes(rest), t_ns)] if rest else []
+
+    def _pieces(self, pid: int, stream: str, line: bytes, t_ns: int, out: list[Event]) -> None:
+        """`line` as one event, or several of at most MAX_LINE_BYTES if it is longer."""
+        while len(line) > MAX_LINE_BYTES:
+            cut = utf8_cut(line, MAX_LINE_BYTES)
+            out.append(self._line(pid, stream, line[:cut], t_ns))
+            line = line[cut:]
+        out.append(self._line(pid, stream, line, t_ns))
 
     def _line(self, pid: int, stream: str, line: bytes, t_ns: int) -> Event:
         text = line.decode("utf-8", errors="replace").removesuffix("\r")

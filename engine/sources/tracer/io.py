@@ -26,11 +26,13 @@ from engine.core.events import Event
 from engine.sources.commands import Command, Kill, Stop
 from engine.sources.process_group import signal_group
 from engine.sources.tracer.collector import TraceCollector
+from engine.sources.tracer.wedge import TraceWedgeWatch
 
 READ_SIZE = 65536
 END_GRACE_S = 1.0  # after the main process exits: helpers (forkserver, …) may finish
 STOP_GRACE_S = 1.0  # after SIGTERM on stop: then SIGKILL
 ERROR_GRACE_S = 3.0  # after the program raised: its exit may hang joining stuck children
+WEDGE_GRACE_S = 3.0  # a wedged barrier stays on screen this long, then the program is ended
 POLL_S = 0.1  # only without pidfd (non-Linux): how often to check the main process
 
 
@@ -60,6 +62,8 @@ class ProgramIO:
         self.deadline: float | None = None  # set when the main process has exited
         self.stop_kill_at: float | None = None
         self.error_end_at: float | None = None  # the program raised: end it if it hangs
+        self.wedge = TraceWedgeWatch(collector.names)
+        self.wedge_end_at: float | None = None  # a barrier is wedged: end the program then
         server.setblocking(False)
         self.sel.register(server, selectors.EVENT_READ, ("accept",))
         self.sel.register(wake_fd, selectors.EVENT_READ, ("wake",))
@@ -80,7 +84,7 @@ class ProgramIO:
             if self.deadline is not None and (now >= self.deadline or not self._busy()):
                 break
             timeout = POLL_S if self.pidfd is None else None
-            for t in (self.deadline, self.stop_kill_at, self.error_end_at):
+            for t in (self.deadline, self.stop_kill_at, self.error_end_at, self.wedge_end_at):
                 if t is not None:
                     timeout = max(min(timeout or t - now, t - now), 0.0)
             for key, _ in self.sel.select(timeout):
@@ -95,10 +99,14 @@ class ProgramIO:
         if self.stop_kill_at is not None and now >= self.stop_kill_at:
             self.stop_kill_at = None
             self._signal_program(signal.SIGKILL)
-        if self.error_end_at is not None and now >= self.error_end_at:
+        for due in ("error_end_at", "wedge_end_at"):
+            at = getattr(self, due)
+            if at is None or now < at:
+                continue
             # Python would now wait forever in join() for children stuck at a barrier;
-            # a visualiser must not: end them, the program's error stays the reported cause.
-            self.error_end_at = None
+            # a visualiser must not: end them, the program's error (or the wedge) stays the
+            # reported cause.
+            setattr(self, due, None)
             if self.deadline is None and self._signal_program(signal.SIGTERM):
                 self.stop_kill_at = now + STOP_GRACE_S
 
@@ -151,6 +159,7 @@ class ProgramIO:
 
     def _signal_program(self, sig: signal.Signals) -> bool:
         """Signal everything the program started (its own session); False once nothing is left."""
+        self.wedge.ending = True  # the deaths that follow are ours, not the program's
         return signal_group(self.proc.pid, sig)
 
     def _post(self, kind: str, party: int | None = None, **data: Any) -> None:
@@ -259,8 +268,13 @@ class ProgramIO:
             self._deliver(collector.gone(pid, None))
 
     def _deliver(self, events: list[Event]) -> None:
-        if events:
-            self.deliver(events)
+        if not events:
+            return
+        self.deliver(events)
+        for finding in self.wedge.observe(events):
+            self._post("wedged", finding.party, message=finding.message)
+            if self.wedge_end_at is None:
+                self.wedge_end_at = time.monotonic() + WEDGE_GRACE_S
 
     def close(self) -> None:
         for key in list(self.sel.get_map().values()):

@@ -43,11 +43,19 @@ def decide_trace_outcome(
     error: str | None,
     stopped: bool,
     failure: str | None = None,
+    wedged: int | None = None,
 ) -> TraceOutcome:
+    """`wedged`: the lane that died inside wait(), if the trace then ended the program."""
     if failure is not None:
         return TraceOutcome(RunStatus.DIED, failure)
     if stopped:
         return TraceOutcome(RunStatus.STOPPED, "the trace was stopped")
+    if wedged is not None:
+        who = names[wedged] if 0 <= wedged < len(names) else f"lane {wedged + 1}"
+        return TraceOutcome(
+            RunStatus.DIED,
+            f"{who} died inside wait(); the wedged barrier's remaining processes were ended",
+        )
     if error is not None:
         return TraceOutcome(RunStatus.DIED, f"your program raised {error}", program_code=1)
     if program_exit:

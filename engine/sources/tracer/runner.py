@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from engine.core.events import Event
+from engine.core.lifeline import JANITOR, Lifeline, adopt_child
 from engine.sources.base import Source
 from engine.sources.commands import Capability, Command
 from engine.sources.process_group import signal_group
@@ -97,7 +98,10 @@ class TraceRunner(Source):
     def _pump_main(self) -> None:
         failure: str | None = None
         workdir = tempfile.mkdtemp(prefix="barrier-viz-trace-")
+        JANITOR.keep_clean(workdir)  # if the app dies, the janitor removes it
+        lifeline = Lifeline()
         io: ProgramIO | None = None
+        server: socket.socket | None = None
         try:
             address = os.path.join(workdir, "events.sock")
             key = secrets.token_bytes(16)
@@ -105,7 +109,8 @@ class TraceRunner(Source):
             server.bind(address)
             server.listen(64)
             self._deliver([self._run_start_event()])
-            self._proc = self._launch(address, key)
+            self._proc = self._launch(address, key, lifeline)
+            adopt_child(self._proc.pid)
             io = ProgramIO(
                 server,
                 key,
@@ -122,21 +127,33 @@ class TraceRunner(Source):
         finally:
             if io is not None:
                 io.close()
+            elif server is not None:
+                server.close()
             if self._proc is not None:
                 signal_group(self._proc.pid, signal.SIGKILL)
                 if self._proc.poll() is None:
                     self._proc.wait()
+            # what left the program's process group (a setsid daemon, a process forked by
+            # hand) still holds the lifeline: closing it ends them too
+            lifeline.close()
             with self._wake_lock:
                 os.close(self._wake_r)
                 os.close(self._wake_w)
                 self._wake_r = self._wake_w = -1
             shutil.rmtree(workdir, ignore_errors=True)
+            JANITOR.forget(workdir)
             self._end(failure, io)
 
-    def _launch(self, address: str, key: bytes) -> subprocess.Popen[bytes]:
+    def _abandon(self) -> None:
+        if self._proc is not None:
+            signal_group(self._proc.pid, signal.SIGKILL)
+
+    def _launch(self, address: str, key: bytes, lifeline: Lifeline) -> subprocess.Popen[bytes]:
         env = dict(os.environ)
         env[ENV_ADDRESS] = address
         env[ENV_KEY] = key.hex()
+        lifeline_fd, lifeline_env = lifeline.for_program()
+        env.update(lifeline_env)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         command = [self.python, "-m", "engine.sources.tracer.bootstrap", self.script, *self.args]
         return subprocess.Popen(
@@ -145,6 +162,7 @@ class TraceRunner(Source):
             stderr=subprocess.PIPE,
             env=env,
             start_new_session=True,
+            pass_fds=(lifeline_fd,),
         )
 
     def _run_start_event(self) -> Event:
@@ -171,7 +189,15 @@ class TraceRunner(Source):
         error = c.error[0] if c.error else None
         program_exit = io.program_exit if io is not None else None
         stopped = io.stopped if io is not None else False
+        wedge = io.wedge.wedged if io is not None else None
         outcome = decide_trace_outcome(
-            self.events, c.names, c.exitcodes, program_exit, error, stopped, failure
+            self.events,
+            c.names,
+            c.exitcodes,
+            program_exit,
+            error,
+            stopped,
+            failure,
+            wedged=wedge.party if wedge is not None else None,
         )
         self._finish(outcome)

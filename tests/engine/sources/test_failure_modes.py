@@ -84,6 +84,17 @@ def test_wedge_is_detected_and_the_run_still_ends(tmp_path: Path) -> None:
     assert all(e.get("exitcode") != 0 for e in kinds(events, "exit"))
 
 
+@pytest.mark.parametrize("speed", ["5", "10", "20"])
+def test_a_kill_in_wait_lands_inside_wait_at_any_speed(tmp_path: Path, speed: str) -> None:
+    """The kill's delay after `arrive` is scaled like the work: unscaled, the others arrived
+    first at speed 5 and the fault silently missed (exit code 0)."""
+    code, text, events = run_preset("wedge", tmp_path, speed=speed)
+    assert code == 4, text
+    (kill,) = kinds(events, "kill")
+    assert kinds(events, "wedged")[0].party == kill.party
+    assert not kinds(events, "release")
+
+
 def test_crash_marks_the_party_dead_with_its_error(tmp_path: Path) -> None:
     code, text, events = run_preset("crash", tmp_path)
     assert code == 4

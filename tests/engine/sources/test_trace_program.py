@@ -16,6 +16,8 @@ import pytest
 
 from engine.core.events import Event
 from engine.model.analysis import barrier_violations
+from engine.sources.tracer.collector import MAX_LINE_BYTES, TraceCollector
+from engine.sources.tracer.io import READ_SIZE
 from engine.sources.tracer.runner import TraceRunner
 from tests.paths import PROGRAMS, ROOT
 
@@ -192,3 +194,32 @@ def test_a_program_that_raises_with_stuck_children_is_ended() -> None:
     assert t.outcome.reason.startswith("your program raised RuntimeError")
     assert len(t.runner.pids) == 2
     assert not [pid for pid in t.runner.pids if still_running(pid)]
+
+
+def test_output_without_newlines_is_held_in_bounded_pieces() -> None:
+    collector = TraceCollector()
+    chunk = "é".encode() * (READ_SIZE // 2)  # 64 KiB of two-byte characters, no newline
+    texts: list[str] = []
+    for _ in range(800):  # 50 MiB, fed as the pump reads it
+        texts += [e.get("text") for e in collector.output(7, "stdout", chunk, 0)]
+        assert collector.pending(7, "stdout") <= MAX_LINE_BYTES
+    texts += [e.get("text") for e in collector.flush_output(7, "stdout", 0)]
+    assert sum(len(t) for t in texts) == 800 * READ_SIZE // 2  # every character, once
+    assert all(len(t.encode()) <= MAX_LINE_BYTES for t in texts)
+    assert not any("\ufffd" in t for t in texts)  # never cut inside a character
+
+
+def test_long_lines_and_short_ones_keep_their_order() -> None:
+    collector = TraceCollector()
+    data = b"a\n" + b"b" * (MAX_LINE_BYTES * 2 + 5) + b"\nc\nd"
+    texts = [e.get("text") for e in collector.output(7, "stderr", data, 0)]
+    texts += [e.get("text") for e in collector.flush_output(7, "stderr", 0)]
+    long_line = "b" * (MAX_LINE_BYTES * 2 + 5)
+    assert texts == [
+        "a",
+        long_line[:MAX_LINE_BYTES],
+        long_line[MAX_LINE_BYTES:-5],
+        "bbbbb",
+        "c",
+        "d",
+    ]
