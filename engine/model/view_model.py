@@ -232,6 +232,8 @@ class RunViewModel:
 
     def _on_work_start(self, e: Event) -> None:
         if lane := self._lane(e):
+            if lane.held_before is not None and self.markers and self.markers[-1].kind == "hold":
+                self.markers.append(Marker("continue", e.t_ns, lane.held_before, None))
             lane.state = LaneState.WORKING
             lane.stage = e.stage or 0
             lane.work_start_ns = e.t_ns
@@ -244,6 +246,8 @@ class RunViewModel:
 
     def _on_hold(self, e: Event) -> None:
         if lane := self._lane(e):
+            if self.held_stage is None and e.stage is not None:  # the first party held
+                self.markers.append(Marker("hold", e.t_ns, e.stage, None))
             lane.held_before = e.stage
 
     def _on_progress(self, e: Event) -> None:

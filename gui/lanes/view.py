@@ -7,18 +7,20 @@ the model once, with geometry and fonts cached until the size or the party list 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QMouseEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
 from engine.model.view_model import RunViewModel
 from gui.lanes.alert import AlertBanner, alert_for
 from gui.lanes.failure import alert_hint, kill_menu, lane_at, paint_failure_marks, row_words
-from gui.lanes.layout import LaneGeometry, compute_geometry, sized_font
+from gui.lanes.ghosts import ghost_count, paint_ghosts
+from gui.lanes.layout import LaneGeometry, LayoutKind, compute_geometry, sized_font
 from gui.lanes.overlay import barrier_counts, paint_banner, paint_gate, paint_header
 from gui.lanes.painter import RowPainter
 from gui.lanes.prompts import paint_prompts
 from gui.lanes.style import DEFAULT_STYLE, LaneStyle
+from gui.lanes.tiles import paint_tiles, tile_tooltip
 
 BACKGROUND = QColor("#FFFFFF")
 EMPTY_HINT = "Choose a scenario on the left, then press Run (Ctrl+R)."
@@ -45,6 +47,8 @@ class LanesView(QWidget):
         self.style_ = DEFAULT_STYLE
         self._alert_banner = AlertBanner()
         self.can_kill = False  # set by the window: the active source supports kill_party
+        self.hover: int | None = None  # the tile under the mouse (crowd layout)
+        self.setMouseTracking(True)
 
     def set_style(self, style: LaneStyle) -> None:
         """Theme and presentation scaling (one re-layout, then cached like the size)."""
@@ -56,6 +60,7 @@ class LanesView(QWidget):
         pos = event.position()
         if (
             g is not None
+            and g.kind != LayoutKind.TILES
             and event.button() == Qt.MouseButton.LeftButton
             and abs(pos.x() - g.gate_x) <= max(16.0, g.bar_h * 0.6)
             and g.lanes_top - 30 * g.scale <= pos.y() <= g.lanes_bottom + 30 * g.scale
@@ -63,6 +68,29 @@ class LanesView(QWidget):
             self.gate_clicked.emit()
             return
         super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """Crowd layout: the tile under the mouse shows its name (and says it in a tooltip)."""
+        pos = event.position()
+        index = self.lane_at(pos.y(), pos.x())
+        tiles = self._geometry is not None and self._geometry.kind == LayoutKind.TILES
+        hover = index if tiles else None
+        if hover != self.hover:
+            self.hover = hover
+            self.update()
+            if hover is not None and self._model is not None:
+                QToolTip.showText(
+                    event.globalPosition().toPoint(), tile_tooltip(self._model, hover), self
+                )
+            else:
+                QToolTip.hideText()
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        if self.hover is not None:
+            self.hover = None
+            self.update()
+        super().leaveEvent(event)
 
     @property
     def geometry_info(self) -> LaneGeometry | None:
@@ -76,15 +104,16 @@ class LanesView(QWidget):
 
     def _layout(self, model: RunViewModel, alert: bool) -> tuple[LaneGeometry, RowPainter]:
         names = [lane.name for lane in model.lanes]
+        ghosts = ghost_count(model)
         key = (
             self.width(), self.height(), tuple(names), model.parties, self.font().key(),
-            self.style_, alert, len(model.barriers) > 1,
+            self.style_, alert, len(model.barriers) > 1, ghosts,
         )  # fmt: skip
         if key != self._key or self._geometry is None or self._rows is None:
             parties = max(model.parties, len(names))
             self._geometry = compute_geometry(
                 self.width(), self.height(), names, self.font(), parties, self.style_,
-                alert=alert, several_barriers=len(model.barriers) > 1,
+                alert=alert, several_barriers=len(model.barriers) > 1, ghosts=ghosts,
             )  # fmt: skip
             self._rows = RowPainter(self._geometry)
             self._key = key
@@ -109,28 +138,36 @@ class LanesView(QWidget):
                 self._alert_banner.paint(p, geometry, alert, alert_hint(model))
             else:
                 paint_banner(p, geometry, model, self._now_ns)
-            rows.waiting_word, rows.details = row_words(model)
-            rows.paint(p, model, self._now_ns)
-            paint_gate(p, geometry, model, self._now_ns)
-            paint_failure_marks(p, geometry, model)
+            if geometry.kind == LayoutKind.TILES:
+                paint_tiles(p, geometry, model, self._now_ns, self.hover)
+            else:
+                rows.waiting_word, rows.details = row_words(model)
+                rows.paint(p, model, self._now_ns)
+                paint_ghosts(p, geometry, model)
+                paint_gate(p, geometry, model, self._now_ns)
+                paint_failure_marks(p, geometry, model)
             paint_prompts(p, geometry, model, self._now_ns)
         finally:
             p.end()
 
-    def lane_at(self, y: float) -> int | None:
-        """The lane index painted at height `y` (widget coordinates), or None."""
-        model = self._model
-        return lane_at(self._geometry, y, len(model.lanes)) if model is not None else None
+    def lane_at(self, y: float, x: float | None = None) -> int | None:
+        """The lane index painted at height `y` (and, for tiles, `x`), or None."""
+        model, g = self._model, self._geometry
+        if model is None:
+            return None
+        if g is not None and g.tiles is not None:
+            return None if x is None else g.tiles.at(x, y, len(model.lanes))
+        return lane_at(g, y, len(model.lanes))
 
-    def context_menu_at(self, y: float) -> QMenu | None:
-        """The menu a right-click at height `y` opens ("Kill Navigation (SIGKILL pid …)")."""
-        index = self.lane_at(y)
+    def context_menu_at(self, y: float, x: float | None = None) -> QMenu | None:
+        """The menu a right-click at (`x`,) `y` opens ("Kill Navigation (SIGKILL pid …)")."""
+        index = self.lane_at(y, x)
         if index is None or self._model is None:
             return None
         return kill_menu(self, self._model, index, self.can_kill, self.kill_requested.emit)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = self.context_menu_at(event.pos().y())
+        menu = self.context_menu_at(event.pos().y(), event.pos().x())
         if menu is None:
             super().contextMenuEvent(event)
             return

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QSize
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter
 
 LANES_SHARE = 0.64  # of the height, above the timeline
@@ -34,6 +34,7 @@ class StageLayout:
     ) -> None:
         self.window, self.dock, self.live, self.main = window, dock, live, main
         self._desk: DeskLayout | None = None
+        self.stage_size: QSize | None = None  # --size: the stage is this, not the full screen
 
     def set_presenting(self, on: bool) -> None:
         if on:
@@ -55,7 +56,13 @@ class StageLayout:
         )
         self.dock.hide()
         w.menuBar().hide()  # F11 or the toolbar's Present leaves
-        w.showFullScreen()
+        if self.stage_size is None:
+            screen = w.screen()
+            if screen is not None:  # without a window manager, full screen alone keeps the size
+                w.setGeometry(screen.geometry())
+            w.showFullScreen()
+        else:
+            w.resize(self.stage_size)
         total = max(self.main.width(), 1200)
         self.main.setSizes([int(total * LIVE_SHARE), int(total * (1 - LIVE_SHARE))])
         height = max(self.live.height(), 700)
