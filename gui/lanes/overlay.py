@@ -84,7 +84,18 @@ def barrier_counts(model: RunViewModel) -> str | None:
 
 
 def header_label(model: RunViewModel) -> str:
-    """ "Stage 2 of 3"; a traced program has no planned stages: how many times gates opened."""
+    """ "Stage 2 of 3" (see stage_words); when the barrier counts more or fewer parties than
+    there are processes (too-few, too-many), it says both: "· Barrier(4), 3 processes"."""
+    label = stage_words(model)
+    lanes = len(model.lanes)
+    if model.stages and model.parties and lanes and model.parties != lanes:
+        label += f"  ·  Barrier({model.parties}), {lanes} process{'es' * (lanes != 1)}"
+    return label
+
+
+def stage_words(model: RunViewModel) -> str:
+    """ "Stage 2 of 3": the header's words and the status strip's, so the two always agree;
+    a traced program has no planned stages: how many times its gates opened."""
     if model.stages == 0:  # only a traced program has no planned stages
         trips = sum(1 for m in model.markers if m.kind == "release")
         return f"Trace · {trips} release{'s' * (trips != 1)}"

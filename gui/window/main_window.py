@@ -268,6 +268,7 @@ class MainWindow(QMainWindow):
         if self._timeline is not None:
             self._timeline.update_from(self.model, now_ns)
         self.log.update_from(self.model)
+        self.status.follow_stage()
         self._refresh_state()
 
     def _refresh_state(self) -> None:

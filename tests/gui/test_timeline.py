@@ -160,7 +160,15 @@ def test_action_marker_and_tooltip(view: TimelineView) -> None:
     assert x[0] == pytest.approx((action.t_ns - T0) / 1e9)
     text = view.tooltip_at(float(x[0]), float(y[0]))
     assert text is not None and "Go!" in text and "P002" in text
-    assert len(view._labels) == 1  # a short label beside the star
+    labels = view.band.content.labels
+    assert [label.text for label in labels] == [action.text]  # in the band above the lanes
+    view.grab()  # paint: the band places its label
+    lo, hi = labels[0].shown
+    assert hi <= x[0] + 1e-6 and hi - lo > 0  # it ends at the release, left of the line
+    band_y = (view.band.top - 0.5) / 2  # above the first row (-0.5): never over a bar
+    assert band_y < -0.5
+    said = view.tooltip_at((lo + hi) / 2, band_y)
+    assert said is not None and action.text in said  # the whole message, when shortened too
 
 
 def test_follows_the_present_then_lets_go(view: TimelineView) -> None:
@@ -180,7 +188,7 @@ def test_follows_the_present_then_lets_go(view: TimelineView) -> None:
     end_s = ((model.end_ns or 0) - T0) / 1e9
     assert not view.following and view.vb.state["mouseEnabled"][0]
     assert x0 <= 0 and end_s <= x1 < 100  # the whole run, not the last "now"
-    assert (y0, y1) == pytest.approx((-0.5, 4.5))
+    assert y1 == pytest.approx(4.5) and y0 < -0.5  # every row, and the action band above
     view.vb.setRange(xRange=(0.1, 0.2), padding=0)  # the user zooms in ...
     view.update_from(model, T0 + 300 * S)
     assert view.vb.viewRange()[0] == pytest.approx([0.1, 0.2])  # ... and it stays

@@ -26,6 +26,7 @@ from engine.core.events import Event
 from engine.sources.commands import Command, Kill, Stop
 from engine.sources.process_group import signal_group
 from engine.sources.tracer.collector import TraceCollector
+from engine.sources.tracer.reorder import TimeOrder
 
 READ_SIZE = 65536
 END_GRACE_S = 1.0  # after the main process exits: helpers (forkserver, …) may finish
@@ -54,6 +55,7 @@ class ProgramIO:
         self.echo = echo  # stdout/stderr to copy the program's bytes to ({} = no echo)
         self.stopped = False
         self.program_exit: int | None = None
+        self.order = TimeOrder()  # events leave in timestamp order (engine/sources/tracer/reorder)
         self.sel = selectors.DefaultSelector()
         self.pipes: dict[int, list[int]] = {}  # pid -> its open output fds
         self.main_pid = proc.pid
@@ -83,8 +85,12 @@ class ProgramIO:
             for t in (self.deadline, self.stop_kill_at, self.error_end_at):
                 if t is not None:
                     timeout = max(min(timeout or t - now, t - now), 0.0)
+            held = self.order.wait_s(time.monotonic_ns())
+            if held is not None:
+                timeout = held if timeout is None else min(timeout, held)
             for key, _ in self.sel.select(timeout):
                 self._ready(key)
+            self._release_due()
             self._check_main()
             self._handle_requests()
             self._run_timers()
@@ -257,10 +263,18 @@ class ProgramIO:
         collector = self.collector
         for pid in list(collector.lane_pids):
             self._deliver(collector.gone(pid, None))
+        rest = self.order.drain()
+        if rest:
+            self.deliver(rest)
 
     def _deliver(self, events: list[Event]) -> None:
-        if events:
-            self.deliver(events)
+        """Queue `events`; they leave by timestamp once old enough (`_release_due`)."""
+        self.order.push(events)
+
+    def _release_due(self) -> None:
+        due = self.order.due(time.monotonic_ns())
+        if due:
+            self.deliver(due)
 
     def close(self) -> None:
         for key in list(self.sel.get_map().values()):
