@@ -113,18 +113,14 @@ def test_a_projector_sized_stage_shows_every_toolbar_control(
         assert overflow is None or not overflow.isVisible()
 
 
-def test_huge_text_keeps_every_toolbar_control_reachable(
-    qtbot: QtBot, window: MainWindow
-) -> None:
+def test_huge_text_keeps_every_toolbar_control_reachable(qtbot: QtBot, window: MainWindow) -> None:
     for _ in range(8):
         window.commands["bigger"].trigger()  # text this big cannot fit even two rows
     window.resize(1100, 700)
     bar = window.stage_toolbar
     qtbot.waitUntil(lambda: bar.width() <= 1100)
     overflow = bar.findChild(QToolButton, "qt_toolbar_ext_button")
-    hidden = [
-        a for a in bar.actions() if a.objectName() and not bar.widgetForAction(a).isVisible()
-    ]
+    hidden = [a for a in bar.actions() if a.objectName() and not bar.widgetForAction(a).isVisible()]
     assert hidden, "the toolbar should not fit at this size"
     assert overflow is not None and overflow.isVisible()  # the » menu holds the rest
 
