@@ -247,9 +247,10 @@ def compute_geometry(
     gate_x = track_x0 + GATE_AT * max(track_x1 - track_x0, 1.0)
     tiles = None
     if kind == LayoutKind.TILES:
+        caption_h = max(floor, DESK_MIN_NAME_PX) * 1.8  # the names line under the grid
         tiles = _tile_grid(
             base, names, margin, f.lanes_top, width - 2 * margin,
-            height - f.lanes_top - margin, max(floor, DESK_MIN_NAME_PX), scale,
+            height - f.lanes_top - margin - caption_h, max(floor, DESK_MIN_NAME_PX), scale,
         )  # fmt: skip
         name_font = sized_font(base, max(floor, min(tiles.h * 0.3, 22 * scale)), bold=True)
         badge_font = sized_font(base, max(floor, min(tiles.h * 0.34, 26 * scale)), bold=True)

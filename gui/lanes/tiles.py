@@ -50,10 +50,37 @@ def paint_tiles(
     if grid is None:
         return
     named = last_arrivers(model)
-    if hover is not None:
-        named.add(hover)
     for lane in model.lanes:
         _paint_tile(p, g, grid, model, lane, now_ns, lane.index in named, lane.index == hover)
+    caption = names_caption(model, hover)
+    if caption:
+        bottom = grid.y + grid.rows * (grid.h + grid.gap)
+        rect = QRectF(grid.x, bottom, g.width - 2 * grid.x, g.height - bottom)
+        metrics = QFontMetricsF(g.small_font)
+        p.setFont(g.small_font)
+        p.setPen(g.style.colours.q("text"))
+        text = metrics.elidedText(caption, Qt.TextElideMode.ElideRight, rect.width())
+        p.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, text)
+
+
+def names_caption(model: RunViewModel, hover: int | None) -> str:
+    """The names a crowd's tiles have no room for: the party under the mouse, the latest to
+    arrive, and who ran the last action ("‖ latest to arrive: Worker 02 (#2) · …")."""
+    parts = []
+    if hover is not None and 0 <= hover < len(model.lanes):
+        lane = model.lanes[hover]
+        parts.append(f"{state_look(lane.state).icon} #{party_mark(hover)} is {lane.name}")
+    waiting = [lane for lane in model.lanes if lane.state == LaneState.WAITING]
+    if waiting:
+        last = max(waiting, key=lambda lane: lane.arrival_rank or 0)
+        parts.append(f"‖ latest to arrive: {last.name} (#{party_mark(last.index)})")
+    banner = model.action_banner
+    if banner is not None and banner.party is not None and banner.party < len(model.lanes):
+        who = model.lanes[banner.party].name
+        parts.append(
+            f"★ stage {banner.stage + 1} action ran in {who} (#{party_mark(banner.party)})"
+        )
+    return "   ·   ".join(parts)
 
 
 def _paint_tile(
@@ -93,7 +120,7 @@ def _paint_tile(
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.setPen(QPen(colours.q("text"), max(2.0, h * 0.05)))
         p.drawRoundedRect(rect.adjusted(1, 1, -1, -1), radius, radius)
-    show_name = grid.names_fit or named or hovered
+    show_name = grid.names_fit  # else the names are in the caption under the grid
     top_h = h * (0.55 if show_name else 1.0)
     p.setFont(g.badge_font)
     p.setPen(ink)

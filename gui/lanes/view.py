@@ -7,12 +7,15 @@ the model once, with geometry and fonts cached until the size or the party list 
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
+from engine.model.failures import FailureGroup
 from engine.model.view_model import RunViewModel
-from gui.lanes.alert import AlertBanner, alert_for
+from gui.lanes.alert import Alert, AlertBanner, alert_for
 from gui.lanes.failure import alert_hint, kill_menu, lane_at, paint_failure_marks, row_words
 from gui.lanes.ghosts import ghost_count, paint_ghosts
 from gui.lanes.layout import LaneGeometry, LayoutKind, compute_geometry, sized_font
@@ -23,6 +26,8 @@ from gui.lanes.style import DEFAULT_STYLE, LaneStyle
 from gui.lanes.tiles import paint_tiles, tile_tooltip
 
 BACKGROUND = QColor("#FFFFFF")
+NOTICE_NS = 12_000_000_000  # how long "Cannot run: …" stays over the lanes
+NOTICE_HINT = "the editor marks the field (F11 leaves presentation mode)"
 EMPTY_HINT = "Choose a scenario on the left, then press Run (Ctrl+R)."
 
 
@@ -48,7 +53,26 @@ class LanesView(QWidget):
         self._alert_banner = AlertBanner()
         self.can_kill = False  # set by the window: the active source supports kill_party
         self.hover: int | None = None  # the tile under the mouse (crowd layout)
+        self._notice: tuple[Alert, int] | None = None  # (what, until when) over the banner
         self.setMouseTracking(True)
+
+    def show_notice(self, text: str) -> None:
+        """Say `text` (e.g. "Cannot run: …") in the banner slot for a few seconds: in
+        presentation mode the status line is hidden, and the room looks here."""
+        title, _, why = text.partition(": ")
+        alert = Alert(FailureGroup.BROKEN, title, "✖", why[:1].upper() + why[1:], "", 0.0, None)
+        self._notice = (alert, time.monotonic_ns() + NOTICE_NS)
+        self.update()
+
+    def clear_notice(self) -> None:
+        self._notice = None
+        self.update()
+
+    def _current_notice(self) -> Alert | None:
+        if self._notice is None or time.monotonic_ns() > self._notice[1]:
+            self._notice = None
+            return None
+        return self._notice[0]
 
     def set_style(self, style: LaneStyle) -> None:
         """Theme and presentation scaling (one re-layout, then cached like the size)."""
@@ -128,14 +152,17 @@ class LanesView(QWidget):
             p.fillRect(self.rect(), self.style_.colours.q("background"))
             model = self._model
             if model is None or not model.lanes:
+                self._notice = None
                 self._paint_empty(p)
                 return
-            alert = alert_for(model)
+            notice = self._current_notice()
+            alert = notice or alert_for(model)
             geometry, rows = self._layout(model, alert is not None)
             note = model.counter_note
             paint_header(p, geometry, model, note, None if note else barrier_counts(model))
             if alert is not None:
-                self._alert_banner.paint(p, geometry, alert, alert_hint(model))
+                hint = NOTICE_HINT if notice is not None else alert_hint(model)
+                self._alert_banner.paint(p, geometry, alert, hint)
             else:
                 paint_banner(p, geometry, model, self._now_ns)
             if geometry.kind == LayoutKind.TILES:

@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.log = NarrativeLog()
         self._build_layout()
         self.stage = StageLayout(self, self.dock, self.live_split, self.main_split)
-        host = Host(self, self.statusBar())
+        host = Host(self, self.statusBar(), on_stage=self.lanes.show_notice)
         self.features = Features(
             run=RunCommands(self.controller, self.panel, host),
             failures=FailureCommands(self.controller, host),
@@ -279,6 +279,7 @@ class MainWindow(QMainWindow):
 
     def _on_run_started(self) -> None:
         self.statusBar().clearMessage()
+        self.lanes.clear_notice()
         self._refresh_state()
 
     def _on_run_finished(self, exit_code: int) -> None:
@@ -290,7 +291,8 @@ class MainWindow(QMainWindow):
         scenario = self.panel.current_scenario()
         if scenario is None:
             return
-        self.setWindowTitle(f"{scenario.name} — {APP_NAME}")
+        edited = " (edited)" if self.panel.edited else ""
+        self.setWindowTitle(f"{scenario.name}{edited} — {APP_NAME}")
         if not self.controller.is_running:
             self.controller.preview(scenario)
 
