@@ -22,16 +22,23 @@ from gui.lanes.alert import paint_lock
 from gui.lanes.layout import LaneGeometry, sized_font
 from gui.style.palette import BROKEN_COLOUR
 
-ENDED_BY_APP = "ended by the app: the barrier was wedged"
+ENDED_BY_APP = "ended by the app (wedged barrier)"
 
 
-def alert_hint(model: RunViewModel) -> str:
-    """The banner's right-hand hint: how to recover, or what happens next."""
+def alert_hint(model: RunViewModel, now_ns: int | None = None) -> str:
+    """The banner's right-hand hint: how to recover, or what happens next — with a countdown
+    while the app waits before ending a stuck barrier, so the pause visibly leads somewhere."""
     if not model.status.live:
         return "press Run (Ctrl+R) to run again"
+    due = model.app_ends_stuck_at_ns
+    left = None if due is None or now_ns is None else max((due - now_ns) / 1e9, 0.0)
     if model.wedged:
+        if left is not None and left > 0.05:
+            return f"the app ends the stuck parties in {left:.1f} s"
         return "the app is ending the stuck parties…"
     if model.stranded:
+        if left is not None and left > 0.05:
+            return f"Abort (A) now, or the app aborts in {left:.1f} s"
         return "Abort (A) ends the wait now"
     return ""
 

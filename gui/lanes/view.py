@@ -161,7 +161,7 @@ class LanesView(QWidget):
             note = model.counter_note
             paint_header(p, geometry, model, note, None if note else barrier_counts(model))
             if alert is not None:
-                hint = NOTICE_HINT if notice is not None else alert_hint(model)
+                hint = NOTICE_HINT if notice is not None else alert_hint(model, self._now_ns)
                 self._alert_banner.paint(p, geometry, alert, hint)
             else:
                 paint_banner(p, geometry, model, self._now_ns)

@@ -242,6 +242,7 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         self.features.presentation.set_stage_height(self.height())  # on stage, text follows
         self._fit_toolbars()
+        self.stage.share()  # on stage: the lanes' and the story's shares of the new size
 
     def _apply_look(self, look: Look) -> None:
         """Theme and text size to every view: once per change, never per frame."""

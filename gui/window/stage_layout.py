@@ -63,9 +63,16 @@ class StageLayout:
             w.showFullScreen()
         else:
             w.resize(self.stage_size)
-        total = max(self.main.width(), 1200)
+        self.share()
+
+    def share(self) -> None:
+        """Give the lanes and the story their shares of the stage, at the size it has now
+        (called again whenever the stage is resized: full screen arrives a moment later)."""
+        if self._desk is None:
+            return
+        total = max(self.window.width(), 400)
         self.main.setSizes([int(total * LIVE_SHARE), int(total * (1 - LIVE_SHARE))])
-        height = max(self.live.height(), 700)
+        height = max(self.live.height(), 300)
         self.live.setSizes([int(height * LANES_SHARE), int(height * (1 - LANES_SHARE))])
 
     def leave(self) -> None:

@@ -248,7 +248,11 @@ class RunPump:
     def _handle(self, finding: Finding | None) -> None:
         if finding is None:
             return
-        self.post(finding.kind, finding.party, message=finding.message)
+        if finding.kind == "wedged" or self.timeout is None:  # the app will end it: say when
+            ends_in_s = round(self.stuck_grace_s, 3)
+            self.post(finding.kind, finding.party, message=finding.message, ends_in_s=ends_in_s)
+        else:
+            self.post(finding.kind, finding.party, message=finding.message)
         if finding.kind == "wedged":
             self.after(self.stuck_grace_s, lambda: self._terminate_all("wedged"))
         elif self.timeout is None:  # stranded and nothing will ever break it: abort
