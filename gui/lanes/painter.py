@@ -268,17 +268,26 @@ class RowPainter:
         return QFontMetricsF(self.g.small_font).horizontalAdvance(text)
 
     def _glow(self, p: QPainter, x: float, cy: float, strength: float) -> None:
-        radius = self.g.bar_h * 1.6
+        """A bright head on the bar as it shoots through the gate, kept inside the bar's own
+        row: a glow spilling over the dark theme's ground left a grey haze by the lanes."""
+        g = self.g
+        radius = g.bar_h * 1.6
         grad = QRadialGradient(QPointF(x, cy), radius)
-        core = QColor("white")
+        core = QColor(RELEASE_COLOUR).lighter(170) if g.style.colours.dark else QColor("white")
         core.setAlphaF(0.9 * strength)
-        edge = QColor(RELEASE_COLOUR)
+        edge = QColor(core)
         edge.setAlphaF(0.0)
         grad.setColorAt(0, core)
         grad.setColorAt(1, edge)
+        p.save()
+        r = g.bar_h / 2
+        clip = QPainterPath()
+        clip.addRoundedRect(QRectF(g.gate_x - r, cy - r, g.track_x1 - g.gate_x + r, g.bar_h), r, r)
+        p.setClipPath(clip)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(grad)
         p.drawEllipse(QPointF(x, cy), radius, radius)
+        p.restore()
 
     def _bar_label(
         self, p: QPainter, lane: Lane, cy: float, head: float, colour: QColor, now_ns: int

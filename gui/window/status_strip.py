@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from engine.model.view_model import RunStatus, RunViewModel
@@ -77,6 +78,8 @@ class StatusStrip(QWidget):
     def refresh(self) -> None:
         model = self.model
         text, colour = status_text(model)
+        if self.palette().color(QPalette.ColorRole.Window).lightness() < 128:
+            colour = QColor(colour).lighter(165).name()  # dark theme: readable on near-black
         self._set(self.state_label, text, f"color: {colour}; font-weight: 600;")
         self._set(self.elapsed_label, f"elapsed {model.elapsed_s(self.clock()):.2f} s")
         self.follow_stage()
