@@ -40,6 +40,7 @@ from gui.style.palette import (
 )
 
 MAX_LINES = 20_000
+EMPTY_HINT = "Press Run (Ctrl+R or Space): the story of the run appears here, line by line."
 TEXT_PT = 14
 RUN_COLOUR = "#333333"
 TIME_COLOUR = "#8A8A8A"
@@ -111,6 +112,7 @@ class NarrativeLog(QTextEdit):
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setStyleSheet(LIGHT_STYLE)
+        self.setPlaceholderText(EMPTY_HINT)  # before the first run: what to do
         self._dark = False
         self._compact_time = False  # on stage: "1.52 s", a narrower time column
         self._formats: dict[tuple[bool, str], QTextCharFormat] = {}

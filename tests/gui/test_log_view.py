@@ -207,3 +207,7 @@ def test_big_readable_font(log: NarrativeLog) -> None:
     layout = log.document().documentLayout()
     first, second = (layout.blockBoundingRect(log.document().findBlockByNumber(i)) for i in (0, 1))
     assert second.top() - first.top() >= 1.3 * QFontMetrics(log.font()).height()
+
+
+def test_an_empty_log_says_how_to_start(log: NarrativeLog) -> None:
+    assert log.line_count == 0 and "Press Run" in log.placeholderText()

@@ -268,3 +268,19 @@ def test_export_image(view: TimelineView, tmp_path: Path, suffix: str) -> None:
         renderer = QSvgRenderer(data)
         assert renderer.isValid() and b"<path" in data
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temp files left
+
+
+def test_a_step_mode_hold_is_marked_in_the_band(view: TimelineView) -> None:
+    events = synthetic_events(2, 2)
+    trip = max(e.t_ns for e in events if e.kind == "release" and e.stage == 0)
+    held = [Event("hold", trip + S // 10, p, 100 + p, 1) for p in range(2)]
+    head = [e for e in events if e.t_ns <= trip and e.kind != "run_end"]
+    model = RunViewModel()
+    model.apply(head + held)
+    view.update_from(model, trip + S)
+    holds = view.band.content.holds
+    assert len(holds) == 1 and holds[0].x1 is None  # still held: an open grey span
+    assert holds[0].x0 == pytest.approx((trip + S // 10 - T0) / 1e9)
+    model.apply([Event("work_start", trip + 2 * S, 0, 100, 1, {"planned_s": 0.1})])
+    view.update_from(model, trip + 2 * S)
+    assert holds[0].x1 == pytest.approx((trip + 2 * S - T0) / 1e9)  # the hold ended there
