@@ -220,7 +220,17 @@ def test_many_parties_thin_their_labels(view: TimelineView) -> None:
     view.update_from(model, T0 + S)
     [(step, values)] = view.party_axis.tickValues(255.5, -0.5, 400.0)
     assert step > 1 and values[0] == 0 and len(values) <= 400 // 20
-    assert view.party_axis.tickStrings(values[:2], 1.0, step) == ["P000", f"P{step:03d}"]
+    # a crowd's rows are grouped by party number, the numbers its tiles show
+    assert view.party_axis.tickStrings(values[:2], 1.0, step) == [
+        f"#1–{step}", f"#{step + 1}–{2 * step}",
+    ]  # fmt: skip
+
+
+def test_a_few_parties_keep_their_names_on_the_axis(view: TimelineView) -> None:
+    model = RunViewModel()
+    model.apply(synthetic_events(3, 1, action=False)[:1])
+    view.update_from(model, T0 + S)
+    assert view.party_axis.tickStrings([0.0, 2.0], 1.0, 1) == ["P000", "P002"]
 
 
 def test_broken_and_died_parties_are_marked(view: TimelineView) -> None:
