@@ -80,7 +80,7 @@ class Look:
         """The story's text size: 14 pt-ish at the desk, the stage floor and a little more."""
         if not self.presenting:
             return 0.0  # the log keeps its point size (TEXT_PT × font_scale)
-        return self.floor_px * 1.05
+        return self.floor_px
 
     @property
     def log_scale(self) -> float:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QAction, QColor, QPainter
+from PySide6.QtGui import QAction, QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QMenu, QWidget
 
 from engine.model.view_model import ALIVE, RunStatus, RunViewModel
@@ -72,7 +72,9 @@ def paint_failure_marks(p: QPainter, g: LaneGeometry, model: RunViewModel) -> No
         return
     font = sized_font(g.small_font, g.small_font.pixelSize(), bold=True)
     h = font.pixelSize() * 1.6
-    rect = QRectF(g.gate_x - 120 * g.scale, g.lanes_bottom + 8 * g.scale, 240 * g.scale, h)
+    w = QFontMetricsF(font).horizontalAdvance(caption) + 16 * g.scale
+    left = min(g.gate_x - w / 2, g.width - w - 4)  # centred on the gate, but never cut off
+    rect = QRectF(left, g.lanes_bottom + 8 * g.scale, w, h)
     p.fillRect(rect, g.style.colours.q("background"))  # over the plain "barrier" caption
     p.setFont(font)
     p.setPen(QColor(BROKEN_COLOUR).lighter(130) if g.style.colours.dark else QColor("#A84A00"))

@@ -154,9 +154,10 @@ def _frame(width: int, height: int, style: LaneStyle, compact: bool, alert: bool
     header_h = max(46 * scale, header_px * 2.1)
     # title line + sub line, each with its air
     banner_h = max((58 if compact else 84) * scale, banner_px * 1.45 + small_px * 1.55)
-    if alert:  # title + two or three lines of explanation (gui/lanes/alert.py)
-        body_px = style.text_px(19 * scale)
-        banner_h = max(banner_h, banner_px * 1.6 + body_px * 1.32 * 3 + 30 * scale)
+    if alert:  # title + two or three lines of explanation (gui/lanes/alert.py); a narrow
+        body_px = style.text_px(19 * scale)  # view gives the hint a line of its own too
+        lines = 3 if width >= 1000 else 4 if width >= 760 else 5
+        banner_h = max(banner_h, banner_px * 1.6 + body_px * 1.32 * lines + 30 * scale)
     header_y = margin * 0.7
     banner_y = header_y + header_h + 8 * scale
     lanes_top = banner_y + banner_h + 22 * scale

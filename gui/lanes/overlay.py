@@ -113,14 +113,23 @@ def paint_header(
     stages = max(model.stages, 1)
     stage = min(model.current_stage + 1, stages)
     rect = QRectF(g.margin, g.header_y, g.gate_x - g.margin, g.header_h)
+    cy = rect.center().y()
+    counter = paint_counter(p, g, model, cy, note, counts)
+    metrics = QFontMetricsF(g.header_font)
+    dot = g.header_font.pixelSize() * 0.42
+    dots = (min(stages, 24) * dot * 1.8 + dot * 2) if stages > 1 else 0.0
+    room = counter.left() - g.margin - dots - 12 * g.scale  # never under the counter
+    full, short = header_label(model), stage_words(model)
+    mismatch = full.removeprefix(short).removeprefix("  ·  ")
+    label = next(
+        (c for c in (full, mismatch, short) if c and metrics.horizontalAdvance(c) <= room),
+        metrics.elidedText(short, Qt.TextElideMode.ElideRight, max(room, 0.0)),
+    )  # the parties/processes mismatch is the lesson: it outranks "Stage 1 of 1"
     p.setFont(g.header_font)
     p.setPen(g.style.colours.q("text"))
-    label = header_label(model)
     p.drawText(rect, LEFT, label)
-    width = QFontMetricsF(g.header_font).horizontalAdvance(label)
-    dot = g.header_font.pixelSize() * 0.42
+    width = metrics.horizontalAdvance(label)
     x = g.margin + width + dot * 2
-    cy = rect.center().y()
     for i in range(min(stages, 24) if stages > 1 else 0):
         done = i < stage - 1 or (i == stage - 1 and model.status == RunStatus.PASSED)
         p.setPen(Qt.PenStyle.NoPen)
@@ -133,7 +142,6 @@ def paint_header(
         )
         p.drawEllipse(QRectF(x, cy - dot / 2, dot, dot))
         x += dot * 1.8
-    paint_counter(p, g, model, cy, note, counts)
 
 
 def paint_counter(
@@ -143,7 +151,7 @@ def paint_counter(
     cy: float,
     note: CounterNote | None = None,
     counts: str | None = None,
-) -> None:
+) -> QRectF:
     """The barrier's own state; the model's `note` replaces it after a failure
     ("3 of 4 here — nobody left to come", "✖ barrier broken"), in the colour of its tone;
     `counts` replaces the text for several barriers (see barrier_counts)."""
@@ -169,6 +177,7 @@ def paint_counter(
     p.setFont(font)
     p.setPen(TEXT if waiting else g.style.colours.q("text"))
     p.drawText(rect, CENTRE, text)
+    return rect
 
 
 def paint_gate(p: QPainter, g: LaneGeometry, model: RunViewModel, now_ns: int) -> None:
@@ -190,7 +199,9 @@ def paint_gate(p: QPainter, g: LaneGeometry, model: RunViewModel, now_ns: int) -
     p.setFont(caption)
     p.setPen(gate_ink(g))
     h = caption.pixelSize() * 1.6
-    p.drawText(QRectF(g.gate_x - 100, bottom, 200, h), CENTRE, "barrier")
+    w = QFontMetricsF(caption).horizontalAdvance("barrier") + 16
+    left = min(g.gate_x - w / 2, g.width - w - 4)  # centred on the gate, never cut off
+    p.drawText(QRectF(left, bottom, w, h), CENTRE, "barrier")
 
 
 def gate_ink(g: LaneGeometry) -> QColor:

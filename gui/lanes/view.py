@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolTip, QWidget
 
@@ -18,7 +18,13 @@ from engine.model.view_model import RunViewModel
 from gui.lanes.alert import Alert, AlertBanner, alert_for
 from gui.lanes.failure import alert_hint, kill_menu, lane_at, paint_failure_marks, row_words
 from gui.lanes.ghosts import ghost_count, paint_ghosts
-from gui.lanes.layout import LaneGeometry, LayoutKind, compute_geometry, sized_font
+from gui.lanes.layout import (
+    ROW_PER_TEXT,
+    LaneGeometry,
+    LayoutKind,
+    compute_geometry,
+    sized_font,
+)
 from gui.lanes.overlay import barrier_counts, paint_banner, paint_gate, paint_header
 from gui.lanes.painter import RowPainter
 from gui.lanes.prompts import paint_prompts
@@ -26,6 +32,7 @@ from gui.lanes.style import DEFAULT_STYLE, LaneStyle
 from gui.lanes.tiles import paint_tiles, tile_tooltip
 
 BACKGROUND = QColor("#FFFFFF")
+MIN_HEIGHT = 260
 NOTICE_NS = 12_000_000_000  # how long "Cannot run: …" stays over the lanes
 NOTICE_HINT = "the editor marks the field (F11 leaves presentation mode)"
 EMPTY_HINT = "Choose a scenario on the left, then press Run (Ctrl+R)."
@@ -40,7 +47,7 @@ class LanesView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lanes_view")
-        self.setMinimumSize(480, 260)
+        self.setMinimumSize(480, MIN_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._model: RunViewModel | None = None
@@ -141,7 +148,22 @@ class LanesView(QWidget):
             )  # fmt: skip
             self._rows = RowPainter(self._geometry)
             self._key = key
+            self._grow_to_hold(self._geometry)
         return self._geometry, self._rows
+
+    def _grow_to_hold(self, g: LaneGeometry) -> None:
+        """Rows that cannot hold their pills at this height ask for more (the timeline below
+        gives it up): text never shrinks below the floor, so the lanes grow instead."""
+        if g.kind != LayoutKind.ROWS:
+            wanted = MIN_HEIGHT
+        else:
+            per_row = g.badge_font.pixelSize() * ROW_PER_TEXT
+            short = (per_row - g.row_h) * (g.rows + g.ghosts)
+            wanted = MIN_HEIGHT if short <= 0 else g.height + int(short + 1)
+        window = self.window()
+        wanted = min(wanted, int(window.height() * 0.8)) if window is not self else wanted
+        if wanted != self.minimumHeight() and wanted >= MIN_HEIGHT:
+            QTimer.singleShot(0, self, lambda: self.setMinimumHeight(wanted))  # not mid-paint
 
     def paintEvent(self, event: QPaintEvent) -> None:
         self.paints += 1

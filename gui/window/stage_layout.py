@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter
 
 LANES_SHARE = 0.64  # of the height, above the timeline
 LIVE_SHARE = 0.71  # of the width, beside the story
+NARROW_LIVE_SHARE = 0.65  # below WIDE_STAGE_PX the story needs a larger share for its words
+WIDE_STAGE_PX = 1400
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ class StageLayout:
         if self._desk is None:
             return
         total = max(self.window.width(), 400)
-        self.main.setSizes([int(total * LIVE_SHARE), int(total * (1 - LIVE_SHARE))])
+        live = LIVE_SHARE if total >= WIDE_STAGE_PX else NARROW_LIVE_SHARE
+        self.main.setSizes([int(total * live), int(total * (1 - live))])
         height = max(self.live.height(), 300)
         self.live.setSizes([int(height * LANES_SHARE), int(height * (1 - LANES_SHARE))])
 
