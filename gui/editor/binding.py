@@ -189,3 +189,18 @@ def locate(field: str | None) -> tuple[str, int | None, tuple[int, ...]]:
     if key != "party" or match is None:
         return key, None, ()
     return key, int(match.group(1)), _PARTY_COLUMNS.get(match.group(2) or "", ALL_COLUMNS)
+
+
+_PARTY_REF = re.compile(r"party\[(\d+)\]")  # "(also party[0])" → "(also row 1)"
+_COLUMN_WORDS = {"name": "Name", "work": "Min/Max", "work_by_stage": "Per stage"}
+
+
+def row_message(row: int, field: str, message: str) -> str:
+    """A party-table problem in the table's own words and 1-based numbering:
+    "party[0].work: min 3.0 is greater than max 1.0" → "Row 1, Min/Max: min 3.0 is …"."""
+    column = field.partition(".")[2].split("[")[0]
+    words = _PARTY_REF.sub(
+        lambda m: f"row {int(m.group(1)) + 1}", message.removeprefix(f"{field}: ")
+    )
+    where = f"Row {row + 1}" + (f", {_COLUMN_WORDS[column]}" if column in _COLUMN_WORDS else "")
+    return f"{where}: {words}"

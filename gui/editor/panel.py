@@ -31,8 +31,15 @@ from engine.scenario import (
     save_scenario,
 )
 from engine.scenario.presets import list_presets, load_preset
-from gui.editor.backend_rules import apply_backend_rules
-from gui.editor.binding import SOURCE, build_scenario, fill_form, hidden_parts, locate
+from gui.editor.backend_rules import apply_backend_rules, asyncio_left_out
+from gui.editor.binding import (
+    SOURCE,
+    build_scenario,
+    fill_form,
+    hidden_parts,
+    locate,
+    row_message,
+)
 from gui.editor.fields import ERROR_ICON, INVALID_STYLE
 from gui.editor.form import MAX_SPEED, MIN_SPEED, ScenarioForm
 from gui.style.palette import BROKEN_COLOUR
@@ -43,18 +50,6 @@ QFrame#banner QLabel {{ color: {BROKEN_COLOUR}; font-weight: 600; }}
 QLabel#lockNote {{ background: rgba(0, 114, 178, 0.10); border-left: 4px solid #0072B2;
     padding: 12px 14px; font-weight: 600; }}
 """
-
-
-_COLUMN_WORDS = {"name": "Name", "work": "Min/Max", "work_by_stage": "Per stage"}
-
-
-def row_message(row: int, field: str, message: str) -> str:
-    """A party-table problem in the table's own words and 1-based numbering:
-    "party[0].work: min 3.0 is greater than max 1.0" → "Row 1, Min/Max: min 3.0 is …"."""
-    column = field.partition(".")[2].split("[")[0]
-    words = message.removeprefix(f"{field}: ")
-    where = f"Row {row + 1}" + (f", {_COLUMN_WORDS[column]}" if column in _COLUMN_WORDS else "")
-    return f"{where}: {words}"
 
 
 class ScenarioPanel(QWidget):
@@ -355,22 +350,10 @@ class ScenarioPanel(QWidget):
         self._baseline = scenario
         self._show_edited()
         self.banner.hide()
-        left_out = self._left_out(scenario)
+        left_out = asyncio_left_out(self.form, scenario)
         if left_out:  # never silently: say what the file does not hold, and why
             self._show_banner(
                 f"Saved to {Path(path).name} without the {left_out}: asyncio.Barrier has "
                 "neither (choose another backend to keep them)."
             )
         return True
-
-    def _left_out(self, saved: Scenario) -> str:
-        """What the greyed asyncio controls hold that the saved scenario cannot ("action")."""
-        f = self.form
-        if saved.backend != "asyncio":
-            return ""
-        parts = []
-        if f.action_check.isChecked() and f.action_edit.exact_text().strip():
-            parts.append("action")
-        if not f.no_timeout_check.isChecked():
-            parts.append("timeout")
-        return " and the ".join(parts)

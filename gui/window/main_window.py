@@ -17,12 +17,9 @@ from PySide6.QtCore import QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QSizePolicy,
     QSplitter,
-    QToolBar,
     QWidget,
 )
 
@@ -41,13 +38,13 @@ from gui.run.controller import RunController
 from gui.run.state import read_run_state
 from gui.window import settings as ws
 from gui.window.action_spec import Features
-from gui.window.action_table import TOOLBAR_ROWS
 from gui.window.keyboard_map import ShortcutsDialog, SingleKeyGuard
 from gui.window.log_view import TEXT_PT, NarrativeLog
 from gui.window.placement import available_rect, centred, fits, fitted_size, minimum_for
 from gui.window.qactions import BoundActions
 from gui.window.stage_layout import StageLayout
 from gui.window.status_strip import StatusStrip
+from gui.window.toolbars import Toolbars
 
 if TYPE_CHECKING:
     from gui.timeline.view import TimelineView
@@ -134,43 +131,15 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_split)
 
     def _build_toolbars(self) -> None:
-        """Two toolbars: the run's commands, then the presenter's (its own row when narrow)."""
-        self.speed_label = QLabel()
-        self.speed_label.setObjectName("speed_label")
-        self.speed_label.setContentsMargins(8, 0, 8, 0)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        widgets = {"speed": self.speed_label, "spacer": spacer}
-        bars = []
-        for name, title, row in zip(
-            ("run_toolbar", "stage_toolbar"), ("Run", "Present"), TOOLBAR_ROWS, strict=True
-        ):
-            bar = QToolBar(title)
-            bar.setObjectName(name)
-            bar.setMovable(False)
-            self.commands.build_toolbar(bar, widgets, row)
-            self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-            bars.append(bar)
-        self.toolbar, self.stage_toolbar = bars
-        self._toolbar_break = False
+        self.toolbars = Toolbars(self, self.commands)
+        self.toolbar, self.stage_toolbar = self.toolbars.bars
+        self.speed_label = self.toolbars.speed_label
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.features.replay)
 
     @property
     def toolbar_actions(self) -> list[QAction]:
         """Every action on the toolbars, in order (both rows)."""
-        return self.toolbar.actions() + self.stage_toolbar.actions()
-
-    def _fit_toolbars(self) -> None:
-        """One row when both toolbars fit the width, else the presenter's on a row of its own."""
-        needed = self.toolbar.sizeHint().width() + self.stage_toolbar.sizeHint().width()
-        wrap = needed > self.width()
-        if wrap == self._toolbar_break:
-            return
-        self._toolbar_break = wrap
-        if wrap:
-            self.insertToolBarBreak(self.stage_toolbar)
-        else:
-            self.removeToolBarBreak(self.stage_toolbar)
+        return self.toolbars.actions
 
     def _connect(self) -> None:
         c, f = self.controller, self.features
@@ -241,7 +210,7 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.features.presentation.set_stage_height(self.height())  # on stage, text follows
-        self._fit_toolbars()
+        self.toolbars.fit()
         self.stage.share()  # on stage: the lanes' and the story's shares of the new size
 
     def _apply_look(self, look: Look) -> None:
@@ -249,8 +218,7 @@ class MainWindow(QMainWindow):
         self.lanes.set_style(look.lane_style())
         self.log.set_look(look.dark, TEXT_PT * look.log_scale, look.log_px)
         self.log.update_from(self.model)
-        for bar in (self.toolbar, self.stage_toolbar):
-            bar.setStyleSheet(f"QToolButton, QLabel {{ font-size: {look.toolbar_px}px; }}")
+        self.toolbars.set_text_px(look.toolbar_px)
         self.statusBar().setStyleSheet(
             f"QStatusBar, QStatusBar QLabel {{ font-size: {look.status_px}px; }}"
         )
@@ -258,7 +226,6 @@ class MainWindow(QMainWindow):
             QColor("#F7F9FC" if look.dark else "#0B0D10"),
             QColor("#6B7480" if look.dark else "#9AA1AB"),
         )
-        self._fit_toolbars()
         if self._timeline is not None:
             from gui.timeline.look import TimelineLook
 

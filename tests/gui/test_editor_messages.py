@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from engine.scenario import load_scenario, parse_scenario
 from engine.scenario.presets import load_preset
-from gui.editor.panel import ScenarioPanel, row_message
+from gui.editor.binding import row_message
+from gui.editor.panel import ScenarioPanel
 from gui.editor.party_table import WORK_MAX, WORK_MIN
 
 pytestmark = pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)$")
@@ -50,6 +51,10 @@ def test_party_table_problems_use_the_tables_words_and_numbers() -> None:
     assert said == "Row 1, Min/Max: min 3.0 is greater than max 1.0"
     assert row_message(2, "party[2].name", "party[2].name: must not be empty").startswith(
         "Row 3, Name:"
+    )
+    duplicate = 'party[1].name: duplicate name "a" (also party[0])'
+    assert (
+        row_message(1, "party[1].name", duplicate) == 'Row 2, Name: duplicate name "a" (also row 1)'
     )
 
 
