@@ -2,7 +2,8 @@
 
 Why each piece:
 - QT_QPA_PLATFORM=offscreen is set at import time, before pytest-qt creates the QApplication,
-  so the suite runs on machines without a display (CI).
+  so the suite runs on machines without a display (CI); its screen is a 1920×1080 one
+  (tests/screens/), since the window fits itself to the screen it opens on.
 - The app remembers geometry and the last scenario with QSettings; a test must never touch the
   user's real settings, so every test gets its own settings file (env var read by MainWindow)
   and Qt's default settings paths point into a temp dir as a safety net.
@@ -22,7 +23,10 @@ from pathlib import Path
 import psutil
 import pytest
 
+SCREENS = Path(__file__).resolve().parent / "screens"  # offscreen screens of real sizes
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":  # a 1080p screen, not Qt's 800×600 default
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS / '1920x1080.json'}"
 
 SETTINGS_ENV = "BARRIER_VIZ_SETTINGS"
 _SETTINGS_ROOT = Path(tempfile.mkdtemp(prefix="barrier-viz-settings-"))

@@ -61,7 +61,8 @@ def cmd_run(options: RunOptions) -> int:
         raise InputError(f"--events: cannot write {options.events}: {exc.strerror}") from None
     except MpiUnavailable as exc:
         raise InputError(f"--backend mpi: {exc}") from None
-    events = follow(runner, None if options.quiet else print_narrative(Narrator()))
+    narrator = Narrator(tells_outcome=False)  # the "Result:" line below says it once
+    events = follow(runner, None if options.quiet else print_narrative(narrator))
     outcome = runner.outcome
     assert outcome is not None
     if options.trace:

@@ -63,7 +63,7 @@ class TraceNarration:
     """The narrative of a traced program, on stderr, one write per batch."""
 
     def __init__(self) -> None:
-        self.narrator = Narrator()
+        self.narrator = Narrator(tells_outcome=False)  # cmd_trace prints the "Result:" line
 
     def __call__(self, batch: Sequence[Event]) -> None:
         narrator, out = self.narrator, []

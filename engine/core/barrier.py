@@ -49,11 +49,15 @@ class _InstrumentedAction:
         self.barrier_id = barrier_id
 
     def __call__(self) -> None:
-        message = getattr(self.action, "message", None)
+        stage = _current_stage(self.barrier_id)
+        message_for = getattr(self.action, "message_for", None)
+        message = (
+            message_for(stage) if callable(message_for) else getattr(self.action, "message", None)
+        )
         extra: dict[str, Any] = {"barrier": self.barrier_id}
         if message is not None:
             extra["message"] = message
-        current_sink().emit("action", _current_stage(self.barrier_id), **extra)
+        current_sink().emit("action", stage, **extra)
         self.action()
 
 

@@ -197,11 +197,23 @@ def _action(scenario: Scenario) -> str:
     action = scenario.action
     if action is None:
         return ""
-    lines = [
-        "def barrier_action():",
-        '    """Run by exactly one process (the last to arrive), once per stage."""',
-        *say_call(4, literal(action.message)),
-    ]
+    if action.by_stage:  # one message per stage: the action reads the stage of its caller
+        messages = ", ".join(literal(m) for m in action.by_stage)
+        lines = [
+            f"ACTION_MESSAGES = [{messages}]",
+            "current_stage = 1  # set by each worker before it waits (the action runs in it)",
+            "",
+            "",
+            "def barrier_action():",
+            '    """Run by exactly one process (the last to arrive), once per stage."""',
+            *say_call(4, "ACTION_MESSAGES[current_stage - 1]"),
+        ]
+    else:
+        lines = [
+            "def barrier_action():",
+            '    """Run by exactly one process (the last to arrive), once per stage."""',
+            *say_call(4, literal(action.message)),
+        ]
     if action.raises:
         error = f"the barrier action failed: {action.message}"
         lines += [
@@ -213,13 +225,17 @@ def _action(scenario: Scenario) -> str:
 
 def _worker(scenario: Scenario, shape: _Shape) -> str:
     params = "barrier, party, name, work" if shape.needs_party else "barrier, name, work"
-    per_stage = any(len(scenario.narrative.templates(k)) > 1 for k in NARRATIVE_KINDS)
+    action_by_stage = scenario.action is not None and bool(scenario.action.by_stage)
+    per_stage = action_by_stage or any(
+        len(scenario.narrative.templates(k)) > 1 for k in NARRATIVE_KINDS
+    )
     uses_stage = per_stage or bool(shape.crashes) or "stage" in shape.placeholders
     loop = "stage, seconds in enumerate(work, start=1)" if uses_stage else "seconds in work"
     work = "busy_work" if scenario.workload == "cpu" else "time.sleep"
     lines = [
         f"def worker({params}):",
         '    """One party, in its own process: for each stage, work, then wait for the others."""',
+        *(["    global current_stage"] if action_by_stage else []),
         f"    for {loop}:",
         *_say("work", scenario),
     ]
@@ -230,6 +246,8 @@ def _worker(scenario: Scenario, shape: _Shape) -> str:
             '            raise RuntimeError(f"{name} hit a fault during stage {stage}")',
         ]
     lines += [f"        {work}(seconds)", *_say("arrive", scenario)]
+    if action_by_stage:
+        lines.append("        current_stage = stage  # arriving last, this party runs the action")
     wait = "barrier.wait()"
     if "index" in {f for t in scenario.narrative.release for f in fields(t)}:
         wait = "index = barrier.wait()  # 0 … parties-1, different for every party"

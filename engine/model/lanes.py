@@ -89,9 +89,10 @@ class Span:
 
 @dataclass(frozen=True)
 class Marker:
-    """A point on the timeline: a release or an action."""
+    """A point on the timeline: a release, an action, or where a step-through hold began
+    ("hold": the first party held before `stage`) and ended ("continue")."""
 
-    kind: str  # "release" | "action"
+    kind: str  # "release" | "action" | "hold" | "continue"
     t_ns: int
     stage: int
     party: int | None

@@ -68,7 +68,8 @@ class Narrator:
     is for a caller that keeps no model: it feeds a FailureTracker of its own (the same
     inference, just another instance) so its story explains breaks all the same."""
 
-    def __init__(self) -> None:
+    def __init__(self, tells_outcome: bool = True) -> None:
+        self.tells_outcome = tells_outcome  # False where a summary prints the result itself
         self.t0: int | None = None
         self.names: list[str] = []
         self.stages = 1
@@ -119,10 +120,9 @@ class Narrator:
         self.narrative = _narrative_of(e.get("scenario")) or DEFAULT_NARRATIVE
         if e.get("backend") == "trace":  # a program we did not write: no plan to announce
             return f"▶ Tracing {e.get('scenario', {}).get('description', 'a program')}"
-        n = len(self.names)
         stages = f"{self.stages} stage{'s' * (self.stages != 1)}"
         return (
-            f"▶ {e.get('scenario', {}).get('name', 'Run')}: {n} parties, {stages} "
+            f"▶ {e.get('scenario', {}).get('name', 'Run')}: {parties_words(e)}, {stages} "
             f"(speed {e.get('speed', 1)}×, seed {e.get('seed')}, {e.get('start_method')})"
         )
 
@@ -202,14 +202,27 @@ class Narrator:
         if not text:
             return None
         if e.party is not None and 0 <= e.party < len(self.names):
-            return f"{self.names[e.party]}: {text}"
+            name = self.names[e.party]
+            return text if text.startswith(name) else f"{name}: {text}"  # no "Nav: Nav ready"
         return text
 
     def _on_stop(self, e: Event) -> str:
         return "■ Stop requested: ending every party process."
 
-    def _on_run_end(self, e: Event) -> str:
+    def _on_run_end(self, e: Event) -> str | None:
+        if not self.tells_outcome:
+            return None
         return f"■ Run {e.get('status')}: {e.get('reason')} (exit code {e.get('exit_code')})."
+
+
+def parties_words(e: Event) -> str:
+    """ "3 parties", or, when the barrier counts a different number of parties than there
+    are processes (the lesson of too-few and too-many), both: "Barrier(4), 3 processes"."""
+    lanes = len(e.get("names", []))
+    parties = int(e.get("parties", lanes) or lanes)
+    if parties == lanes:
+        return f"{parties} part{'ies' if parties != 1 else 'y'}"
+    return f"Barrier({parties}), {lanes} process{'es' * (lanes != 1)}"
 
 
 def _narrative_of(scenario: object) -> Narrative | None:

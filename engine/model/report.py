@@ -27,7 +27,16 @@ def stage_tables(
     book = stages if isinstance(stages, StageBook) else StageBook.from_events(stages)
     records = book.records(barrier)
     total = max((s.stage for s in records), default=-1) + 1
-    return "\n\n".join(_table(s, total, names, book.t0_ns or 0) for s in records)
+    tables = "\n\n".join(_table(s, total, names, book.t0_ns or 0) for s in records)
+    return tables + INDEX_NOTE if tables and barrier is None else tables
+
+
+# The `index` column is the one number a reader cannot guess from its heading.
+INDEX_NOTE = (
+    "\n\nindex: what wait() returned, 0 … parties−1, a different one for each party of a stage"
+    " (CPython counts arrivals: 0 for the first to arrive); a program can use it to pick one"
+    " party for a once-per-stage job."
+)
 
 
 def barrier_tables(book: StageBook, names: Sequence[str]) -> str:
@@ -37,7 +46,7 @@ def barrier_tables(book: StageBook, names: Sequence[str]) -> str:
     if len(ids) < 2:
         return stage_tables(book, names)
     parts = [f"Barrier #{b}\n" + stage_tables(book, names, barrier=b) for b in ids]
-    return "\n\n".join(parts)
+    return "\n\n".join(parts) + INDEX_NOTE
 
 
 def _table(s: StageRecord, total: int, names: Sequence[str], t0: int) -> str:

@@ -57,6 +57,8 @@ class RunViewModel:
     actions_per_stage: dict[int, int] = field(default_factory=dict)
     version: int = 0  # bumps on every applied batch that changed something
     barriers: dict[int, int] = field(default_factory=dict)  # traced: barrier id -> parties
+    app_ends_stuck_at_ns: int | None = None  # a stuck barrier: when the app ends it (wedged,
+    # stranded without a timeout), from the event's `ends_in_s`; None in older logs
     stage_book: StageBook = field(default_factory=StageBook)  # per (barrier, stage) facts
     _failures: FailureTracker = field(default_factory=FailureTracker)
     _narrator: Narrator = field(default_factory=Narrator)
@@ -232,6 +234,8 @@ class RunViewModel:
 
     def _on_work_start(self, e: Event) -> None:
         if lane := self._lane(e):
+            if lane.held_before is not None and self.markers and self.markers[-1].kind == "hold":
+                self.markers.append(Marker("continue", e.t_ns, lane.held_before, None))
             lane.state = LaneState.WORKING
             lane.stage = e.stage or 0
             lane.work_start_ns = e.t_ns
@@ -244,6 +248,8 @@ class RunViewModel:
 
     def _on_hold(self, e: Event) -> None:
         if lane := self._lane(e):
+            if self.held_stage is None and e.stage is not None:  # the first party held
+                self.markers.append(Marker("hold", e.t_ns, e.stage, None))
             lane.held_before = e.stage
 
     def _on_progress(self, e: Event) -> None:
@@ -337,6 +343,17 @@ class RunViewModel:
             lane.state = LaneState.DIED
             lane.detail = lane.detail or exit_description(code)
         self._waiting_order = [i for i in self._waiting_order if i != lane.index]
+
+    def _on_wedged(self, e: Event) -> None:
+        self._note_ending(e)
+
+    def _on_stranded(self, e: Event) -> None:
+        self._note_ending(e)
+
+    def _note_ending(self, e: Event) -> None:
+        ends_in = e.get("ends_in_s")
+        if isinstance(ends_in, int | float) and not isinstance(ends_in, bool) and ends_in >= 0:
+            self.app_ends_stuck_at_ns = e.t_ns + int(ends_in * 1e9)
 
     def _on_stop(self, e: Event) -> None:
         if self.status.live:

@@ -39,7 +39,8 @@ def _work_value(work: object) -> object:
 def _action_value(action: object) -> object:
     if not isinstance(action, ActionSpec):
         return action
-    table: dict[str, object] = {"message": action.message}
+    message: object = list(action.by_stage) if action.by_stage else action.message
+    table: dict[str, object] = {"message": message}
     if action.raises:
         table["raises"] = True
     return table

@@ -57,10 +57,21 @@ class PartySpec:
 
 @dataclass(frozen=True)
 class ActionSpec:
-    """``Barrier(action=...)``: run by exactly one process each time the barrier trips."""
+    """``Barrier(action=...)``: run by exactly one process each time the barrier trips.
+
+    `message` is what it announces; `by_stage` (like the narrative's lists) holds one message
+    per stage when they differ ("Round 1 done." … "Final round done."), and then `message` is
+    the first of them."""
 
     message: str
     raises: bool = False  # demonstrate an action that throws: the barrier breaks
+    by_stage: tuple[str, ...] = ()
+
+    def message_for(self, stage: int) -> str:
+        """The message of `stage` (0-based): its own if given per stage, else `message`."""
+        if self.by_stage:
+            return self.by_stage[min(max(stage, 0), len(self.by_stage) - 1)]
+        return self.message
 
 
 class _Fields(dict[str, object]):

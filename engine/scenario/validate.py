@@ -113,7 +113,7 @@ def validate_fields(data: Mapping[str, object], source: str = "<scenario>") -> S
         seed=seed,
         workload="cpu" if workload == "cpu" else "sleep",
         backend=backend,
-        action=_action(c, table.get("action")),
+        action=_action(c, table.get("action"), stages),
         narrative=_narrative(c, table.get("narrative"), stages),
         party=_parties(c, tables, processes, stages),
     )
@@ -141,18 +141,33 @@ def _check_backend(
                 )
 
 
-def _action(c: Checker, raw: object) -> ActionSpec | None:
+def _action(c: Checker, raw: object, stages: int) -> ActionSpec | None:
     if raw is None:
         return None
     table = c.table("action", raw)
     c.known_keys("action", table, ACTION_KEYS)
     if "message" not in table:
         c.fail("action.message", "missing (required when [action] is given)")
-    message = c.text("action.message", table["message"], MAX_LINE_CHARS, strip=True, non_empty=True)
+    value = table["message"]
+    by_stage: tuple[str, ...] = ()
+    if isinstance(value, list):  # one message per stage, like the narrative's lists
+        if len(value) != stages:
+            c.fail(
+                "action.message",
+                f"has {len(value)} entries but stages is {stages}",
+                allowed="a string, or a list with one string per stage",
+            )
+        by_stage = tuple(
+            c.text(f"action.message[{i}]", item, MAX_LINE_CHARS, strip=True, non_empty=True)
+            for i, item in enumerate(value)
+        )
+        message = by_stage[0]
+    else:
+        message = c.text("action.message", value, MAX_LINE_CHARS, strip=True, non_empty=True)
     raises = table.get("raises", False)
     if not isinstance(raises, bool):
         c.fail("action.raises", f"must be true or false, got {show(raises)}")
-    return ActionSpec(message, raises)
+    return ActionSpec(message, raises, by_stage)
 
 
 def _narrative(c: Checker, raw: object, stages: int) -> Narrative:

@@ -9,7 +9,8 @@ the headless commands — all checked before a window opens.
 --autorun/--quit-after-run/--screenshot/--record make the GUI scriptable: CI smoke runs and
 screencasts start a scenario (or a replay, or a traced program), let it finish, keep the final
 state on screen for a second, save the window (and the video of it all) and exit with the
-run's own exit code.
+run's own exit code.  --present/--theme/--size set the look of that window (presentation mode,
+light or dark, a projector's size) before the first frame, so a capture shows it throughout.
 """
 
 from __future__ import annotations
@@ -77,7 +78,12 @@ def _prepare(window: MainWindow, options: GuiOptions, opening: Opening) -> None:
     """Editor contents and speed from the command line (before the window is shown)."""
     from gui.window.main_window import DEFAULT_SIZE
 
-    if options.flags.screenshot or options.flags.record:
+    flags = options.flags
+    if flags.theme is not None:
+        window.features.presentation.set_theme(flags.theme, remember=False)
+    if flags.size is not None:
+        window.set_fixed_size(*flags.size)  # also the stage's size with --present
+    elif flags.screenshot or flags.record:
         window.resize(*DEFAULT_SIZE)  # scripted captures: the same size whatever was remembered
     if opening.scenario is not None:
         window.panel.set_scenario(opening.scenario)
@@ -155,6 +161,8 @@ def _run_app(options: GuiOptions, opening: Opening) -> int:
             lambda code: QTimer.singleShot(SHOW_FINAL_MS, lambda: session.finish(code))
         )
     window.show()
+    if flags.present:
+        window.features.presentation.set_active(True)
     if flags.record and exports.start_recording(flags.record) is None:
         print(f"error: cannot record to {flags.record}", file=sys.stderr)
         return EXIT_BAD_INPUT

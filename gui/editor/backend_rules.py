@@ -8,6 +8,7 @@ validator (gui/scenario_binding.py), so a scenario that had a timeout still vali
 
 from __future__ import annotations
 
+from engine.scenario import Scenario
 from gui.editor.fields import ERROR_ICON
 from gui.editor.form import BACKEND_NOTES, ScenarioForm
 
@@ -41,3 +42,17 @@ def apply_backend_rules(form: ScenarioForm) -> None:
     problem = mpi_problem() if backend == "mpi" else None
     f.backend_problem.setText(f"{ERROR_ICON}  {problem}" if problem else "")
     f.backend_problem.setVisible(problem is not None)
+
+
+def asyncio_left_out(form: ScenarioForm, saved: Scenario) -> str:
+    """What the greyed asyncio controls hold that the saved scenario cannot: "action",
+    "timeout" or "action and the timeout" ("" for other backends, or nothing left out)."""
+    f = form
+    if saved.backend != "asyncio":
+        return ""
+    parts = []
+    if f.action_check.isChecked() and f.action_edit.exact_text().strip():
+        parts.append("action")
+    if not f.no_timeout_check.isChecked():
+        parts.append("timeout")
+    return " and the ".join(parts)

@@ -44,8 +44,9 @@ def hidden_parts(scenario: Scenario) -> tuple[dict[str, object], list[dict[str, 
     data = scenario_to_dict(scenario)
     hidden = {k: v for k, v in data.items() if k not in SHOWN_KEYS}
     action = data.get("action")
-    if isinstance(action, dict):
-        hidden["action"] = {k: v for k, v in action.items() if k != "message"}
+    if isinstance(action, dict):  # a per-stage list of messages travels as it is (see below)
+        keep = isinstance(action.get("message"), list)
+        hidden["action"] = {k: v for k, v in action.items() if k != "message" or keep}
     party = _tables(data.get("party")) or [{} for _ in scenario.party]
     return hidden, [{k: v for k, v in t.items() if k not in SHOWN_PARTY_KEYS} for t in party]
 
@@ -87,9 +88,20 @@ def fill_form(
     f.workload_combo.setCurrentIndex(f.workload_combo.findData(scenario.workload))
     f.seed_edit.set_exact("" if scenario.seed is None else str(scenario.seed))
     f.action_check.setChecked(scenario.action is not None)
-    f.action_edit.set_exact("" if scenario.action is None else scenario.action.message)
+    f.action_edit.set_exact(action_text(scenario))
     f.action_edit.setEnabled(scenario.action is not None)
     f.backend_combo.setCurrentIndex(max(f.backend_combo.findData(scenario.backend), 0))
+
+
+STAGE_JOIN = "  |  "
+
+
+def action_text(scenario: Scenario) -> str:
+    """The action's message for the one-line field; per-stage messages joined by " | "."""
+    action = scenario.action
+    if action is None:
+        return ""
+    return STAGE_JOIN.join(action.by_stage) if action.by_stage else action.message
 
 
 def form_to_dict(
@@ -123,7 +135,13 @@ def form_to_dict(
     if barrier_extras and f.action_check.isChecked():
         extras = hidden.get("action")
         action = dict(extras) if isinstance(extras, dict) else {}
-        data["action"] = action | {"message": f.action_edit.exact_text()}
+        stage_list = action.get("message")
+        text = f.action_edit.exact_text()
+        if isinstance(stage_list, list) and text == STAGE_JOIN.join(map(str, stage_list)):
+            action["message"] = fit_narrative({"m": stage_list}, stages)["m"]  # type: ignore[index]
+        else:
+            action["message"] = text  # edited (or one message): the field's text
+        data["action"] = action
     parties: list[dict[str, object]] = []
     unreadable: ScenarioError | None = None
     for i, row in enumerate(f.party_editor.model.rows()):
@@ -171,3 +189,18 @@ def locate(field: str | None) -> tuple[str, int | None, tuple[int, ...]]:
     if key != "party" or match is None:
         return key, None, ()
     return key, int(match.group(1)), _PARTY_COLUMNS.get(match.group(2) or "", ALL_COLUMNS)
+
+
+_PARTY_REF = re.compile(r"party\[(\d+)\]")  # "(also party[0])" → "(also row 1)"
+_COLUMN_WORDS = {"name": "Name", "work": "Min/Max", "work_by_stage": "Per stage"}
+
+
+def row_message(row: int, field: str, message: str) -> str:
+    """A party-table problem in the table's own words and 1-based numbering:
+    "party[0].work: min 3.0 is greater than max 1.0" → "Row 1, Min/Max: min 3.0 is …"."""
+    column = field.partition(".")[2].split("[")[0]
+    words = _PARTY_REF.sub(
+        lambda m: f"row {int(m.group(1)) + 1}", message.removeprefix(f"{field}: ")
+    )
+    where = f"Row {row + 1}" + (f", {_COLUMN_WORDS[column]}" if column in _COLUMN_WORDS else "")
+    return f"{where}: {words}"

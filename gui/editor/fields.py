@@ -13,12 +13,14 @@ scenario without edits never changes it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSpinBox,
     QWidget,
 )
 
@@ -32,6 +34,7 @@ INVALID_STYLE = f"""
 *[invalid="true"] {{ border: 2px solid {BROKEN_COLOUR}; border-radius: 4px; }}
 QLabel#fieldError {{ color: {BROKEN_COLOUR}; font-weight: 600; }}
 QLabel#muted {{ color: {MUTED_COLOUR}; }}
+QLabel#editedNote {{ color: #0072B2; font-weight: 600; }}
 QLabel#heading {{ font-weight: bold; }}
 """
 
@@ -82,6 +85,36 @@ class ErrorSlot:
             self.error_label.clear()
             self.error_label.setToolTip("")
         set_invalid(self.outline, False)
+
+
+class BoundedSpin(QSpinBox):
+    """A spin box that lets a number out of range be typed, then refuses it out loud.
+
+    Why: a plain QSpinBox turns 999 into 99 (the third digit is simply not accepted) and
+    ignores 0, so what the user typed silently becomes something else.  Here the whole number
+    can be typed; on Enter or leaving the field the box keeps its last valid value and emits
+    `refused(text)`, and the editor says what is allowed next to the field."""
+
+    refused = Signal(str)
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        typed = text.strip().removesuffix(self.suffix()).strip()
+        if typed.isdigit() and not self.minimum() <= int(typed) <= self.maximum():
+            return QValidator.State.Intermediate, text, pos
+        return super().validate(text, pos)
+
+    def fixup(self, text: str) -> str:
+        typed = text.strip().removesuffix(self.suffix()).strip()
+        if typed.isdigit() and not self.minimum() <= int(typed) <= self.maximum():
+            self.refused.emit(typed)
+        return str(super().fixup(text))
+
+    def refusal(self, what: str, typed: str) -> str:
+        """The one line the editor shows for a refused number."""
+        return (
+            f"{what} must be from {self.minimum()} to {self.maximum()}; {typed} is not allowed "
+            f"(it stays {self.value()})"
+        )
 
 
 class ExactDoubleSpin(QDoubleSpinBox):

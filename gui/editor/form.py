@@ -18,13 +18,18 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from engine.scenario import MAX_PARTIES, MAX_PROCESSES, MAX_STAGES, MAX_TIMEOUT
-from gui.editor.fields import ErrorSlot, ExactDoubleSpin, ExactLineEdit, ExactTextEdit
+from gui.editor.fields import (
+    BoundedSpin,
+    ErrorSlot,
+    ExactDoubleSpin,
+    ExactLineEdit,
+    ExactTextEdit,
+)
 from gui.editor.party_editor import PartyEditor
 
 START_METHOD_CHOICES: tuple[tuple[str, str | None], ...] = (
@@ -62,8 +67,8 @@ def _row(*widgets: QWidget) -> QWidget:
     return box
 
 
-def _spin(low: int, high: int, tip: str) -> QSpinBox:
-    spin = QSpinBox()
+def _spin(low: int, high: int, tip: str) -> BoundedSpin:
+    spin = BoundedSpin()
     spin.setRange(low, high)
     spin.setMinimumWidth(90)
     spin.setToolTip(tip)
@@ -91,6 +96,10 @@ class ScenarioForm(QWidget):
         self.preset_description = QLabel()
         self.preset_description.setObjectName("muted")
         self.preset_description.setWordWrap(True)
+        self.edited_note = QLabel("✎ edited: not the preset or file as loaded (not saved)")
+        self.edited_note.setObjectName("editedNote")
+        self.edited_note.setWordWrap(True)
+        self.edited_note.hide()
 
         self.name_edit = ExactLineEdit()
         self.name_edit.setPlaceholderText("Scenario name")
@@ -234,6 +243,7 @@ class ScenarioForm(QWidget):
         add(None, _heading("Preset"))
         add(None, self.preset_combo)
         add(None, self.preset_description)
+        add(None, self.edited_note)
         add(None, _heading("Scenario"))
         field("Name", "name")
         field("Description", "description")
@@ -249,7 +259,8 @@ class ScenarioForm(QWidget):
         field("Seed", "seed")
         add("Speed", _row(self.speed_spin))
         add(None, _heading("Parties (one row per process)"))
-        field(None, "party")
+        add(None, s["party"].error_label)  # above the table: in view when the table is long
+        add(None, s["party"].content)
         add(None, _heading("Action"))
         field(None, "action")
         grid.setRowStretch(grid.rowCount(), 1)

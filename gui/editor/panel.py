@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -31,8 +31,15 @@ from engine.scenario import (
     save_scenario,
 )
 from engine.scenario.presets import list_presets, load_preset
-from gui.editor.backend_rules import apply_backend_rules
-from gui.editor.binding import SOURCE, build_scenario, fill_form, hidden_parts, locate
+from gui.editor.backend_rules import apply_backend_rules, asyncio_left_out
+from gui.editor.binding import (
+    SOURCE,
+    build_scenario,
+    fill_form,
+    hidden_parts,
+    locate,
+    row_message,
+)
 from gui.editor.fields import ERROR_ICON, INVALID_STYLE
 from gui.editor.form import MAX_SPEED, MIN_SPEED, ScenarioForm
 from gui.style.palette import BROKEN_COLOUR
@@ -56,6 +63,8 @@ class ScenarioPanel(QWidget):
         self.current_path: Path | None = None
         self._loading = False
         self._hidden: dict[str, object] = {}  # scenario keys without a control, carried over
+        self._baseline: Scenario | None = None  # as loaded (preset, file): edits differ from it
+        self.problem = ""  # the last problem marked (the run command shows it on stage too)
         self.form = ScenarioForm()
         self.setStyleSheet(INVALID_STYLE + BANNER_STYLE)
         self._build_banner()
@@ -136,6 +145,16 @@ class ScenarioPanel(QWidget):
         f.action_check.toggled.connect(self._on_action_toggled)
         f.action_edit.textChanged.connect(lambda: self._edited("action"))
         f.backend_combo.currentIndexChanged.connect(self._on_backend)
+        for key, spin, what in (
+            ("parties", f.parties_spin, "Parties"),
+            ("processes", f.processes_spin, "Processes"),
+            ("stages", f.stages_spin, "Stages"),
+        ):
+            spin.refused.connect(
+                lambda typed, k=key, s=spin, w=what: self.form.slots[k].show_error(
+                    s.refusal(w, typed)
+                )
+            )
 
     def _edited(self, *keys: str) -> None:
         for key in keys:
@@ -143,7 +162,21 @@ class ScenarioPanel(QWidget):
             if key == "party":
                 self.form.party_editor.model.clear_errors()
         if not self._loading:
+            self._show_edited()
             self.scenario_changed.emit()
+
+    @property
+    def edited(self) -> bool:
+        """Does the editor differ from the preset or file last loaded?"""
+        if self._baseline is None:
+            return False
+        try:
+            return build_scenario(self.form, self._hidden) != self._baseline
+        except ScenarioError:
+            return True
+
+    def _show_edited(self) -> None:
+        self.form.edited_note.setVisible(self.edited)
 
     def _on_parties(self, parties: int) -> None:
         if self.form.same_check.isChecked():
@@ -201,6 +234,8 @@ class ScenarioPanel(QWidget):
         finally:
             self._loading = False
         self.clear_errors()
+        self._baseline = scenario
+        self._show_edited()
         self.scenario_changed.emit()
 
     def current_scenario(self) -> Scenario | None:
@@ -230,16 +265,20 @@ class ScenarioPanel(QWidget):
         message = str(exc).removeprefix(f"{SOURCE}: ")
         key, row, columns = locate(exc.field)
         slot = self.form.slots.get(key)
+        self.problem = message
         if slot is None:  # a field without a control (backend, narrative): the banner says it
             self._show_banner(message)
             return
         if row is not None:
             model = self.form.party_editor.model
+            message = row_message(row, exc.field or "", message)
+            self.problem = message
             model.mark_error(row, columns, message)
             self.form.party_editor.view.scrollTo(model.index(row, columns[0]))
-            message = f"Row {row + 1}: {message}"
         slot.show_error(message)
         self.scroll_area.ensureWidgetVisible(slot.content)
+        # once the label is laid out, bring it (not just the top of its control) into view
+        QTimer.singleShot(0, self, lambda: self.scroll_area.ensureWidgetVisible(slot.error_label))
 
     def set_locked(self, note: str | None, locked: bool = True) -> None:
         """Grey out the editor while something else (a traced program) drives the views;
@@ -308,5 +347,13 @@ class ScenarioPanel(QWidget):
             self._show_banner(f"Not saved to {Path(path).name}: {reason}")
             return False
         self.current_path = Path(path)
+        self._baseline = scenario
+        self._show_edited()
         self.banner.hide()
+        left_out = asyncio_left_out(self.form, scenario)
+        if left_out:  # never silently: say what the file does not hold, and why
+            self._show_banner(
+                f"Saved to {Path(path).name} without the {left_out}: asyncio.Barrier has "
+                "neither (choose another backend to keep them)."
+            )
         return True

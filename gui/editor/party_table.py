@@ -199,6 +199,13 @@ class PartyTableModel(QAbstractTableModel):
             return None
         row, column = self._rows[index.row()], index.column()
         error = self._errors.get((index.row(), column))
+        unused = column in (WORK_MIN, WORK_MAX) and bool(row.by_stage.strip())
+        if unused and role == Qt.ItemDataRole.DisplayRole:
+            return "—"  # the per-stage times apply: Min/Max are not used for this party
+        if unused and role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#8A8F98")
+        if unused and role == Qt.ItemDataRole.ToolTipRole and error is None:
+            return "Not used: this party's per-stage times apply (clear them to use Min/Max)."
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             value = (row.name, row.lo, row.hi, row.by_stage)[column]
             if role == Qt.ItemDataRole.DisplayRole and isinstance(value, float):

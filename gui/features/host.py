@@ -8,6 +8,7 @@ methods for what they do, and this host for how they tell the user about it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QStatusBar, QWidget
@@ -22,10 +23,18 @@ class Host:
 
     window: QWidget  # the parent of dialogs, and what a recording or a screenshot captures
     status_bar: QStatusBar
+    on_stage: Callable[[str], None] | None = None  # shows a message where the room looks
 
     def say(self, text: str, ms: int = MESSAGE_MS) -> None:
         """A message in the status line; ms=0 keeps it until the next one."""
         self.status_bar.showMessage(text, ms)
+
+    def say_aloud(self, text: str) -> None:
+        """A message that must be seen in presentation mode too (the status line is hidden
+        there): the status line, and over the lanes."""
+        self.say(text)
+        if self.on_stage is not None:
+            self.on_stage(text)
 
     def show_subject(self, subject: str) -> None:
         """The window title: what the views show now ("Replay: run.jsonl", a scenario …)."""

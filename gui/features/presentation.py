@@ -1,7 +1,8 @@
 """Presentation mode, the light/dark theme and the text size: how the window reads from afar.
 
 Why one object owns all three: they combine into one `Look` (lanes: theme + text scale + a
-24 px floor + thick bars on stage; matching sizes for the log, the timeline and the toolbar).
+floor that is a fraction of the stage's height + thick bars on stage; matching sizes for the
+log, the timeline, the toolbar and the status strip).
 This object only holds the state and remembers theme and text size in QSettings (presentation
 mode is not remembered: a window that opens full screen on the next launch would surprise
 people).  It says what changed through signals; the window lays itself out for the stage and
@@ -10,7 +11,7 @@ restyles its views once per change — never per frame.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QApplication
@@ -19,38 +20,67 @@ from gui.lanes.style import COLOURS, LIGHT, LaneStyle
 from gui.style.theme import THEMES, apply_theme
 
 MIN_SCALE, MAX_SCALE, SCALE_STEP = 0.6, 3.0, 1.15
-PRESENT_TEXT_PX = 24  # the floor for every lane text on stage
+# On stage every text is at least this fraction of the screen's height: 24 px at 1080p, 16 px
+# at 720p, 17 px on a 1024×768 projector.  A fixed 24 px overflowed small projectors; a
+# fraction reads the same from the back of the room on every one of them.
+PRESENT_FLOOR_OF_HEIGHT = 24 / 1080
+MIN_FLOOR_PX = 14  # tiny windows: below this, text stops being text
+REFERENCE_STAGE_PX = 1080
 PRESENT_TEXT_BOOST = 1.25
 PRESENT_BAR_SCALE = 1.7
 PRESENT_LOG_BOOST = 1.3
-PRESENT_TOOLBAR_BOOST = 1.35
 PRESENT_TICK_BOOST = 1.5
 TICK_PX = 16
 BASE_TOOLBAR_PX = 15
+PRESENT_TOOLBAR_OF_HEIGHT = 20 / 1080
+BASE_STATUS_PX = 13
 
 
 @dataclass(frozen=True)
 class Look:
-    """Theme, text scale and presentation mode, and the sizes they give every view."""
+    """Theme, text scale and presentation mode, and the sizes they give every view.
+
+    `stage_px` is the height the window has on stage (the screen's, or --size's): on stage
+    text sizes follow it, at the desk they do not."""
 
     theme: str = "light"
     font_scale: float = 1.0
     presenting: bool = False
+    stage_px: int = REFERENCE_STAGE_PX
 
     @property
     def dark(self) -> bool:
         return self.theme == "dark"
+
+    @property
+    def floor_px(self) -> float:
+        """The smallest text on stage (0 at the desk, where small text is fine)."""
+        if not self.presenting:
+            return 0.0
+        return max(PRESENT_FLOOR_OF_HEIGHT * self.stage_px, MIN_FLOOR_PX) * self.font_scale
+
+    @property
+    def _stage_ratio(self) -> float:
+        """How big this stage is next to a 1080p one (text boosts shrink with it)."""
+        return min(max(self.stage_px / REFERENCE_STAGE_PX, 0.6), 2.0) if self.presenting else 1.0
 
     def lane_style(self) -> LaneStyle:
         colours = COLOURS.get(self.theme, LIGHT)
         if self.presenting:
             return LaneStyle(
                 colours,
-                text_scale=self.font_scale * PRESENT_TEXT_BOOST,
-                min_text_px=PRESENT_TEXT_PX * self.font_scale,
-                bar_scale=PRESENT_BAR_SCALE,
+                text_scale=self.font_scale * PRESENT_TEXT_BOOST * self._stage_ratio,
+                min_text_px=self.floor_px,
+                bar_scale=PRESENT_BAR_SCALE * self._stage_ratio,
             )
         return LaneStyle(colours, text_scale=self.font_scale)
+
+    @property
+    def log_px(self) -> float:
+        """The story's text size: 14 pt-ish at the desk, the stage floor and a little more."""
+        if not self.presenting:
+            return 0.0  # the log keeps its point size (TEXT_PT × font_scale)
+        return self.floor_px
 
     @property
     def log_scale(self) -> float:
@@ -58,13 +88,23 @@ class Look:
 
     @property
     def toolbar_px(self) -> int:
-        return round(
-            BASE_TOOLBAR_PX * self.font_scale * (PRESENT_TOOLBAR_BOOST if self.presenting else 1.0)
-        )
+        if not self.presenting:
+            return round(BASE_TOOLBAR_PX * self.font_scale)
+        own = PRESENT_TOOLBAR_OF_HEIGHT * self.stage_px * self.font_scale
+        return round(max(own, BASE_TOOLBAR_PX * self.font_scale))
+
+    @property
+    def status_px(self) -> int:
+        """The status strip: read by the presenter, and on stage by the room too."""
+        return round(max(BASE_STATUS_PX * self.font_scale, self.floor_px))
 
     @property
     def tick_px(self) -> float:
-        return TICK_PX * self.font_scale * (PRESENT_TICK_BOOST if self.presenting else 1.0)
+        if not self.presenting:
+            return TICK_PX * self.font_scale
+        return max(
+            TICK_PX * self.font_scale * PRESENT_TICK_BOOST * self._stage_ratio, self.floor_px
+        )
 
 
 class Presentation(QObject):
@@ -103,20 +143,31 @@ class Presentation(QObject):
 
     # ------------------------------------------------------------------ commands
     def set_active(self, on: bool) -> None:
-        """Presentation mode on (full screen, editor hidden, text ≥ 24 px) or off."""
+        """Presentation mode on (full screen, editor hidden, big text) or off."""
         if on == self._look.presenting:
             return
-        self._look = Look(self._look.theme, self._look.font_scale, on)
+        self._look = replace(self._look, presenting=on)
         self.presenting_changed.emit(on)
         self.look_changed.emit(self._look)
+
+    def set_stage_height(self, height: int) -> None:
+        """The window's height changed: on stage, text sizes follow it (one restyle)."""
+        height = max(int(height), 1)
+        if height == self._look.stage_px:
+            return
+        self._look = replace(self._look, stage_px=height)
+        if self._look.presenting:
+            self.look_changed.emit(self._look)
 
     def toggle(self) -> None:
         self.set_active(not self.active)
 
-    def set_theme(self, name: str) -> None:
+    def set_theme(self, name: str, remember: bool = True) -> None:
+        """Theme `name` for the app; `remember=False` for this session only (--theme)."""
         theme = name if name in THEMES else "light"
-        self.settings.setValue("view/theme", theme)
-        self._look = Look(theme, self._look.font_scale, self._look.presenting)
+        if remember:
+            self.settings.setValue("view/theme", theme)
+        self._look = replace(self._look, theme=theme)
         self.apply_app_theme()
         self.look_changed.emit(self._look)
 
@@ -131,5 +182,5 @@ class Presentation(QObject):
         scale = self.font_scale * SCALE_STEP**steps if steps else 1.0
         scale = round(min(MAX_SCALE, max(MIN_SCALE, scale)), 3)
         self.settings.setValue("view/font_scale", scale)
-        self._look = Look(self._look.theme, scale, self._look.presenting)
+        self._look = replace(self._look, font_scale=scale)
         self.look_changed.emit(self._look)

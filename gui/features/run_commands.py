@@ -59,9 +59,8 @@ class RunCommands(QObject):
             return False
         scenario = self.panel.current_scenario()
         if scenario is None:
-            self.host.say(
-                "Cannot run: the scenario has a problem (see the field marked on the left)."
-            )
+            problem = self.panel.problem or "see the field marked in the editor"
+            self.host.say_aloud(f"Cannot run: {problem}")
             return False
         options = self._options
         try:

@@ -147,17 +147,31 @@ class AlertBanner:
         text_w = rect.right() - pad - text_x
         hint_font = sized_font(body_font, body_font.pixelSize(), bold=True)
         hint_w = QFontMetricsF(hint_font).horizontalAdvance(hint) if hint else 0.0
-        title_rect = QRectF(text_x, rect.top() + pad, text_w - hint_w - pad, title_h)
+        title_w = QFontMetricsF(title_font).horizontalAdvance(alert.title)
+        beside = not hint or title_w + pad * 2 + hint_w <= text_w  # else: a line of its own
+        title_rect = QRectF(
+            text_x, rect.top() + pad, text_w - (hint_w + pad if beside else 0), title_h
+        )
         p.setFont(title_font)
         colours = g.style.colours
         p.setPen(QColor(BROKEN_COLOUR).lighter(135) if colours.dark else DARK)
-        p.drawText(title_rect, LEFT, alert.title)
-        if hint:
+        title = QFontMetricsF(title_font).elidedText(
+            alert.title, Qt.TextElideMode.ElideRight, title_rect.width()
+        )
+        p.drawText(title_rect, LEFT, title)
+        if hint and beside:
             p.setFont(hint_font)
             p.setPen(colours.q("muted"))
             p.drawText(QRectF(text_x, title_rect.top(), text_w, title_h), RIGHT, hint)
         line_h = body_font.pixelSize() * 1.32
         room = int((rect.bottom() - pad * 0.6 - title_rect.bottom()) // line_h)
+        if hint and not beside:  # the hint takes the last line, under the explanation
+            room -= 1
+            hint_rect = QRectF(text_x, rect.bottom() - pad * 0.6 - line_h, text_w, line_h)
+            p.setFont(hint_font)
+            p.setPen(colours.q("muted"))
+            shown = QFontMetricsF(hint_font).elidedText(hint, Qt.TextElideMode.ElideRight, text_w)
+            p.drawText(hint_rect, LEFT, shown)
         body, then = self._wrapped(alert, body_font, text_w, max(room, 1))
         y = title_rect.bottom()
         p.setFont(body_font)

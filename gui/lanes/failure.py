@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QAction, QColor, QPainter
+from PySide6.QtGui import QAction, QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QMenu, QWidget
 
 from engine.model.view_model import ALIVE, RunStatus, RunViewModel
@@ -22,16 +22,23 @@ from gui.lanes.alert import paint_lock
 from gui.lanes.layout import LaneGeometry, sized_font
 from gui.style.palette import BROKEN_COLOUR
 
-ENDED_BY_APP = "ended by the app: the barrier was wedged"
+ENDED_BY_APP = "ended by the app (wedged barrier)"
 
 
-def alert_hint(model: RunViewModel) -> str:
-    """The banner's right-hand hint: how to recover, or what happens next."""
+def alert_hint(model: RunViewModel, now_ns: int | None = None) -> str:
+    """The banner's right-hand hint: how to recover, or what happens next — with a countdown
+    while the app waits before ending a stuck barrier, so the pause visibly leads somewhere."""
     if not model.status.live:
         return "press Run (Ctrl+R) to run again"
+    due = model.app_ends_stuck_at_ns
+    left = None if due is None or now_ns is None else max((due - now_ns) / 1e9, 0.0)
     if model.wedged:
+        if left is not None and left > 0.05:
+            return f"the app ends the stuck parties in {left:.1f} s"
         return "the app is ending the stuck parties…"
     if model.stranded:
+        if left is not None and left > 0.05:
+            return f"Abort (A) now, or the app aborts in {left:.1f} s"
         return "Abort (A) ends the wait now"
     return ""
 
@@ -65,7 +72,9 @@ def paint_failure_marks(p: QPainter, g: LaneGeometry, model: RunViewModel) -> No
         return
     font = sized_font(g.small_font, g.small_font.pixelSize(), bold=True)
     h = font.pixelSize() * 1.6
-    rect = QRectF(g.gate_x - 120 * g.scale, g.lanes_bottom + 8 * g.scale, 240 * g.scale, h)
+    w = QFontMetricsF(font).horizontalAdvance(caption) + 16 * g.scale
+    left = min(g.gate_x - w / 2, g.width - w - 4)  # centred on the gate, but never cut off
+    rect = QRectF(left, g.lanes_bottom + 8 * g.scale, w, h)
     p.fillRect(rect, g.style.colours.q("background"))  # over the plain "barrier" caption
     p.setFont(font)
     p.setPen(QColor(BROKEN_COLOUR).lighter(130) if g.style.colours.dark else QColor("#A84A00"))

@@ -3,16 +3,21 @@
 The gate is the one vertical line every bar runs toward; the counter above it ("2 of 3 at the
 barrier") is the barrier's own state, and the banner announces the barrier action with who ran
 it — the last party to arrive, which is how `threading`/`multiprocessing` Barrier works.
+
+The banner stays until the next stage's action or the next run, and says which stage it
+belongs to ("Stage 1 action: 🚀 All systems go!"): a message that fades after a few seconds
+reads as if the action never ran.  Once the next stage is under way it is dimmed, so it never
+reads as news beside the next stage's counter.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from engine.model.failures import CounterNote, NoteTone
 from engine.model.view_model import Marker, RunStatus, RunViewModel
-from gui.lanes.layout import LaneGeometry, sized_font
+from gui.lanes.layout import LaneGeometry, LayoutKind, sized_font
 from gui.lanes.painter import TEXT
 from gui.style.palette import (
     ACTION_COLOUR,
@@ -24,9 +29,14 @@ from gui.style.palette import (
     renderable,
 )
 
-BANNER_HOLD_NS = 2_500_000_000
-BANNER_FADE_NS = 600_000_000
+BANNER_FADE_IN_NS = 120_000_000
+PAST_STAGE_STRENGTH = 0.55  # the banner of a stage that is over, while the next one runs
 GATE_FLASH_NS = 700_000_000
+IDLE_HINT = (
+    "press Run (Ctrl+R or Space): the barrier action will show here, run by the last party "
+    "to arrive"
+)
+WAITING_HINT = "the barrier action runs here, in the last party to arrive"
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 CENTRE = Qt.AlignmentFlag.AlignCenter
 NOTE_COLOURS = {NoteTone.BROKEN: BROKEN_COLOUR, NoteTone.DIED: DIED_COLOUR}
@@ -38,16 +48,23 @@ def with_alpha(colour: str | QColor, alpha: float) -> QColor:
     return out
 
 
-def banner_strength(marker: Marker | None, now_ns: int) -> float:
-    """1 while the banner is fresh, fading to 0 after ~2.5 s."""
+def banner_strength(marker: Marker | None, now_ns: int, current_stage: int | None = None) -> float:
+    """How strongly the action banner shows: it fades in, then stays (dimmed once a later
+    stage, `current_stage`, is under way)."""
     if marker is None:
         return 0.0
     age = now_ns - marker.t_ns
-    if age < 0 or age >= BANNER_HOLD_NS + BANNER_FADE_NS:
+    if age < 0:
         return 0.0
-    fade_in = min(age / 120_000_000, 1.0)
-    fade_out = 1.0 - max(age - BANNER_HOLD_NS, 0) / BANNER_FADE_NS
-    return min(fade_in, fade_out)
+    strength = min(age / BANNER_FADE_IN_NS, 1.0)
+    if current_stage is not None and current_stage > marker.stage:
+        strength = min(strength, PAST_STAGE_STRENGTH)
+    return strength
+
+
+def banner_title(marker: Marker, stages: int) -> str:
+    """ "Stage 1 action:" — whose stage the message belongs to (a trace counts releases)."""
+    return f"Stage {marker.stage + 1} action:" if stages > 0 else "Barrier action:"
 
 
 def last_release_ns(model: RunViewModel) -> int | None:
@@ -67,7 +84,18 @@ def barrier_counts(model: RunViewModel) -> str | None:
 
 
 def header_label(model: RunViewModel) -> str:
-    """ "Stage 2 of 3"; a traced program has no planned stages: how many times gates opened."""
+    """ "Stage 2 of 3" (see stage_words); when the barrier counts more or fewer parties than
+    there are processes (too-few, too-many), it says both: "· Barrier(4), 3 processes"."""
+    label = stage_words(model)
+    lanes = len(model.lanes)
+    if model.stages and model.parties and lanes and model.parties != lanes:
+        label += f"  ·  Barrier({model.parties}), {lanes} process{'es' * (lanes != 1)}"
+    return label
+
+
+def stage_words(model: RunViewModel) -> str:
+    """ "Stage 2 of 3": the header's words and the status strip's, so the two always agree;
+    a traced program has no planned stages: how many times its gates opened."""
     if model.stages == 0:  # only a traced program has no planned stages
         trips = sum(1 for m in model.markers if m.kind == "release")
         return f"Trace · {trips} release{'s' * (trips != 1)}"
@@ -85,14 +113,23 @@ def paint_header(
     stages = max(model.stages, 1)
     stage = min(model.current_stage + 1, stages)
     rect = QRectF(g.margin, g.header_y, g.gate_x - g.margin, g.header_h)
+    cy = rect.center().y()
+    counter = paint_counter(p, g, model, cy, note, counts)
+    metrics = QFontMetricsF(g.header_font)
+    dot = g.header_font.pixelSize() * 0.42
+    dots = (min(stages, 24) * dot * 1.8 + dot * 2) if stages > 1 else 0.0
+    room = counter.left() - g.margin - dots - 12 * g.scale  # never under the counter
+    full, short = header_label(model), stage_words(model)
+    mismatch = full.removeprefix(short).removeprefix("  ·  ")
+    label = next(
+        (c for c in (full, mismatch, short) if c and metrics.horizontalAdvance(c) <= room),
+        metrics.elidedText(short, Qt.TextElideMode.ElideRight, max(room, 0.0)),
+    )  # the parties/processes mismatch is the lesson: it outranks "Stage 1 of 1"
     p.setFont(g.header_font)
     p.setPen(g.style.colours.q("text"))
-    label = header_label(model)
     p.drawText(rect, LEFT, label)
-    width = QFontMetricsF(g.header_font).horizontalAdvance(label)
-    dot = g.header_font.pixelSize() * 0.42
+    width = metrics.horizontalAdvance(label)
     x = g.margin + width + dot * 2
-    cy = rect.center().y()
     for i in range(min(stages, 24) if stages > 1 else 0):
         done = i < stage - 1 or (i == stage - 1 and model.status == RunStatus.PASSED)
         p.setPen(Qt.PenStyle.NoPen)
@@ -105,7 +142,6 @@ def paint_header(
         )
         p.drawEllipse(QRectF(x, cy - dot / 2, dot, dot))
         x += dot * 1.8
-    paint_counter(p, g, model, cy, note, counts)
 
 
 def paint_counter(
@@ -115,7 +151,7 @@ def paint_counter(
     cy: float,
     note: CounterNote | None = None,
     counts: str | None = None,
-) -> None:
+) -> QRectF:
     """The barrier's own state; the model's `note` replaces it after a failure
     ("3 of 4 here — nobody left to come", "✖ barrier broken"), in the colour of its tone;
     `counts` replaces the text for several barriers (see barrier_counts)."""
@@ -126,6 +162,8 @@ def paint_counter(
         text = note.text
         waiting = 1  # a coloured pill, with text_on() contrast below
     font = g.header_font
+    if g.kind == LayoutKind.TILES:  # a crowd is told by its count: the counter is the headline
+        font = sized_font(font, font.pixelSize() * 1.35, bold=True)
     w = QFontMetricsF(font).horizontalAdvance(text) + font.pixelSize() * 1.6
     h = font.pixelSize() * 1.9
     x = min(g.gate_x - w / 2, g.width - g.margin - w)
@@ -139,6 +177,7 @@ def paint_counter(
     p.setFont(font)
     p.setPen(TEXT if waiting else g.style.colours.q("text"))
     p.drawText(rect, CENTRE, text)
+    return rect
 
 
 def paint_gate(p: QPainter, g: LaneGeometry, model: RunViewModel, now_ns: int) -> None:
@@ -158,19 +197,30 @@ def paint_gate(p: QPainter, g: LaneGeometry, model: RunViewModel, now_ns: int) -
     p.drawRoundedRect(QRectF(g.gate_x - width / 2, top, width, bottom - top), width / 2, width / 2)
     caption = sized_font(g.small_font, g.small_font.pixelSize(), bold=True)
     p.setFont(caption)
-    p.setPen(QColor(GATE_COLOUR))
+    p.setPen(gate_ink(g))
     h = caption.pixelSize() * 1.6
-    p.drawText(QRectF(g.gate_x - 100, bottom, 200, h), CENTRE, "barrier")
+    w = QFontMetricsF(caption).horizontalAdvance("barrier") + 16
+    left = min(g.gate_x - w / 2, g.width - w - 4)  # centred on the gate, never cut off
+    p.drawText(QRectF(left, bottom, w, h), CENTRE, "barrier")
+
+
+def gate_ink(g: LaneGeometry) -> QColor:
+    """The gate's blue as text: on the dark theme's near-black it is lightened to read
+    (contrast ≥ 4.5:1), on white it is the blue itself."""
+    return QColor(GATE_COLOUR).lighter(185) if g.style.colours.dark else QColor(GATE_COLOUR)
 
 
 def paint_banner(p: QPainter, g: LaneGeometry, model: RunViewModel, now_ns: int) -> None:
     marker = model.action_banner
-    strength = banner_strength(marker, now_ns)
     rect = QRectF(g.margin, g.banner_y, g.width - 2 * g.margin, g.banner_h)
     radius = 14 * g.scale
+    live = model.status.live
+    strength = banner_strength(marker, now_ns, model.current_stage if live else None)
     if marker is None or strength <= 0:
-        paint_banner_placeholder(p, g, rect, radius)
+        idle = model.status == RunStatus.IDLE
+        paint_banner_placeholder(p, g, rect, radius, IDLE_HINT if idle else WAITING_HINT)
         return
+    colours = g.style.colours
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(with_alpha(ACTION_COLOUR, 0.16 * strength))
     p.drawRoundedRect(rect, radius, radius)
@@ -183,34 +233,55 @@ def paint_banner(p: QPainter, g: LaneGeometry, model: RunViewModel, now_ns: int)
         if marker.party is not None and marker.party < len(model.lanes)
         else "a party"
     )
-    sub = f"barrier action, run by {who}, the last to arrive"
+    title = banner_title(marker, model.stages)
+    sub = f"run by {who}, the last to arrive"
+    if live and model.current_stage > marker.stage:
+        sub += f" · stage {model.current_stage + 1} is under way"
     inner = rect.adjusted(accent * 2 + 18 * g.scale, 0, -18 * g.scale, 0)
-    p.setFont(g.banner_font)
-    p.setPen(with_alpha(g.style.colours.text, strength))
-    if g.compact:
-        metrics = QFontMetricsF(g.banner_font)
-        p.drawText(inner, LEFT, message)
-        inner.setLeft(inner.left() + metrics.horizontalAdvance(message) + 24 * g.scale)
-        p.setFont(g.small_font)
-        p.setPen(with_alpha(g.style.colours.muted, strength))
-        p.drawText(inner, LEFT, sub)
+    title_ink = (
+        QColor(ACTION_COLOUR).lighter(135) if colours.dark else QColor(ACTION_COLOUR).darker(165)
+    )
+    if g.compact:  # one line: title, message, then who ran it if there is room
+        x = _draw_run(p, g.banner_font, title, inner, with_alpha(title_ink, strength))
+        inner.setLeft(x + 10 * g.scale)
+        x = _draw_run(p, g.banner_font, message, inner, with_alpha(colours.text, strength))
+        inner.setLeft(x + 24 * g.scale)
+        _draw_run(p, g.small_font, sub, inner, with_alpha(colours.muted, strength))
         return
     top_half = QRectF(
-        inner.left(), inner.top() + inner.height() * 0.08, inner.width(), inner.height() * 0.55
+        inner.left(), inner.top() + inner.height() * 0.06, inner.width(), inner.height() * 0.56
     )
-    p.drawText(top_half, LEFT, message)
-    p.setFont(g.small_font)
-    p.setPen(with_alpha(g.style.colours.muted, strength))
-    bottom_half = QRectF(inner.left(), top_half.bottom(), inner.width(), inner.height() * 0.32)
-    p.drawText(bottom_half, LEFT, sub)
+    x = _draw_run(p, g.banner_font, title, top_half, with_alpha(title_ink, strength))
+    top_half.setLeft(x + 12 * g.scale)
+    _draw_run(p, g.banner_font, message, top_half, with_alpha(colours.text, strength))
+    bottom_half = QRectF(inner.left(), top_half.bottom(), inner.width(), inner.height() * 0.34)
+    _draw_run(p, g.small_font, sub, bottom_half, with_alpha(colours.muted, strength))
 
 
-def paint_banner_placeholder(p: QPainter, g: LaneGeometry, rect: QRectF, radius: float) -> None:
-    """A faint slot that tells where (and when) the barrier action will show."""
+def _draw_run(p: QPainter, font: QFont, text: str, rect: QRectF, colour: QColor) -> float:
+    """`text` at the left of `rect`, cut with … if it does not fit; the x where it ends."""
+    if rect.width() <= 0:
+        return rect.left()
+    metrics = QFontMetricsF(font)
+    shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+    p.setFont(font)
+    p.setPen(colour)
+    p.drawText(rect, LEFT, shown)
+    return rect.left() + metrics.horizontalAdvance(shown)
+
+
+def paint_banner_placeholder(
+    p: QPainter, g: LaneGeometry, rect: QRectF, radius: float, hint: str = WAITING_HINT
+) -> None:
+    """A faint slot that tells where (and when) the barrier action will show; before the
+    first run it also says how to start one."""
     pen = QPen(g.style.colours.q("outline"), max(1.0, 1.5 * g.scale), Qt.PenStyle.DashLine)
     p.setPen(pen)
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawRoundedRect(rect.adjusted(1, 1, -1, -1), radius, radius)
     p.setFont(g.small_font)
     p.setPen(g.style.colours.q("hint"))
-    p.drawText(rect, CENTRE, "the barrier action runs here, in the last party to arrive")
+    metrics = QFontMetricsF(g.small_font)
+    if metrics.horizontalAdvance(hint) > rect.width() - 24 * g.scale:
+        hint = hint.split(":")[0]  # "press Run (Ctrl+R or Space)"
+    p.drawText(rect, CENTRE, hint)

@@ -1,4 +1,4 @@
-"""Paint one party row: colour chip + name, state badge (icon + word), and the progress bar.
+"""Paint one party row: numbered mark + name, state badge (icon + word), and the progress bar.
 
 The bar runs left→right toward the barrier gate: it fills while the party works, sits pressed
 against the gate (orange, frozen) while it waits, and on release shoots through the gate
@@ -16,13 +16,14 @@ from PySide6.QtGui import (
     QLinearGradient,
     QPainter,
     QPainterPath,
+    QPen,
     QPolygonF,
     QRadialGradient,
 )
 
 from engine.model.view_model import Lane, LaneState, RunViewModel
-from gui.lanes.layout import LaneGeometry
-from gui.style.palette import RELEASE_COLOUR, party_colour, renderable, state_look
+from gui.lanes.layout import LaneGeometry, sized_font
+from gui.style.palette import RELEASE_COLOUR, party_mark, renderable, state_look
 
 TEXT = QColor("#1B1F24")
 MUTED = QColor("#5C6470")
@@ -85,6 +86,25 @@ def release_age(lane: Lane, now_ns: int) -> float | None:
     return age if 0 <= age < 1 else None
 
 
+def paint_party_mark(
+    p: QPainter, g: LaneGeometry, index: int, x: float, cy: float, size: float
+) -> None:
+    """The party's neutral mark: its number in an outlined swatch, in the text colour —
+    never a state colour, so it cannot be read as working, waiting or released."""
+    if size <= 0:
+        return
+    mark = party_mark(index)
+    font = sized_font(g.name_font, size * (0.62 if len(mark) < 3 else 0.5), bold=True)
+    colours = g.style.colours
+    rect = QRectF(x, cy - size / 2, size, size)
+    p.setPen(QPen(colours.q("muted"), max(1.0, size * 0.07)))
+    p.setBrush(colours.q("background"))
+    p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), size * 0.24, size * 0.24)
+    p.setFont(font)
+    p.setPen(colours.q("text"))
+    p.drawText(rect, Qt.AlignmentFlag.AlignCenter, mark)
+
+
 class RowPainter:
     """Paints rows for one geometry; elided names are cached until the geometry changes."""
 
@@ -116,11 +136,8 @@ class RowPainter:
 
     def _paint_name(self, p: QPainter, lane: Lane, cy: float) -> None:
         g = self.g
-        chip = g.chip
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(party_colour(lane.index))
-        p.drawRoundedRect(QRectF(g.name_x, cy - chip / 2, chip, chip), chip * 0.28, chip * 0.28)
-        text_x = g.name_x + chip + 10 * g.scale
+        paint_party_mark(p, g, lane.index, g.name_x, cy, g.chip)
+        text_x = g.name_x + g.chip + 10 * g.scale
         width = g.name_w - (text_x - g.name_x)
         name = self._elided.get(lane.name)
         if name is None:
@@ -251,17 +268,26 @@ class RowPainter:
         return QFontMetricsF(self.g.small_font).horizontalAdvance(text)
 
     def _glow(self, p: QPainter, x: float, cy: float, strength: float) -> None:
-        radius = self.g.bar_h * 1.6
+        """A bright head on the bar as it shoots through the gate, kept inside the bar's own
+        row: a glow spilling over the dark theme's ground left a grey haze by the lanes."""
+        g = self.g
+        radius = g.bar_h * 1.6
         grad = QRadialGradient(QPointF(x, cy), radius)
-        core = QColor("white")
+        core = QColor(RELEASE_COLOUR).lighter(170) if g.style.colours.dark else QColor("white")
         core.setAlphaF(0.9 * strength)
-        edge = QColor(RELEASE_COLOUR)
+        edge = QColor(core)
         edge.setAlphaF(0.0)
         grad.setColorAt(0, core)
         grad.setColorAt(1, edge)
+        p.save()
+        r = g.bar_h / 2
+        clip = QPainterPath()
+        clip.addRoundedRect(QRectF(g.gate_x - r, cy - r, g.track_x1 - g.gate_x + r, g.bar_h), r, r)
+        p.setClipPath(clip)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(grad)
         p.drawEllipse(QPointF(x, cy), radius, radius)
+        p.restore()
 
     def _bar_label(
         self, p: QPainter, lane: Lane, cy: float, head: float, colour: QColor, now_ns: int

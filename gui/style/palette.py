@@ -1,15 +1,16 @@
 """Colours, state looks and fonts shared by every view.
 
-Okabe–Ito colours (colour-blind safe) for parties and spans; each lane state also has an icon
-and a word, so it reads without colour (projectors wash colours out).  Qt-dependent only
-through QColor, so views stay consistent.
+Okabe–Ito colours (colour-blind safe) mean states, and only states; each lane state also has
+an icon and a word, so it reads without colour (projectors wash colours out).  Parties are
+told apart by name, position and a neutral numbered mark (`party_mark`), never by a colour.
+Qt-dependent only through QColor, so views stay consistent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontInfo, QFontMetrics
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QFontMetrics
 
 from engine.model.view_model import LaneState
 
@@ -46,9 +47,12 @@ STATE_LOOKS: dict[LaneState, StateLook] = {
 }
 
 
-def party_colour(index: int) -> QColor:
-    """A stable colour per party, cycling through Okabe–Ito."""
-    return QColor(OKABE_ITO[index % len(OKABE_ITO)])
+def party_mark(index: int) -> str:
+    """What tells a party apart besides its name and row: its number, 1-based (as `{party}`
+    in the narrative).  Drawn in a neutral outlined swatch, never in a colour: the colours
+    mean states (working, waiting, released…), so a party coloured orange would read as
+    "waiting" to a room (gui/lanes/painter.py paints it)."""
+    return str(index + 1)
 
 
 def state_look(state: LaneState) -> StateLook:

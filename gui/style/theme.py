@@ -15,12 +15,17 @@ BASE_FONT_PX = 15
 THEMES = ("light", "dark")
 
 _STYLE = """
-QToolBar#run_toolbar {{ spacing: 8px; padding: 6px 10px; border: none;
+QMainWindow::separator {{ background: {chrome}; }}
+QToolBar#run_toolbar, QToolBar#stage_toolbar {{ spacing: 8px; padding: 6px 10px; border: none;
     border-bottom: 1px solid {line}; background: {chrome}; }}
-QToolBar#run_toolbar QToolButton {{ padding: 6px 14px; border-radius: 8px; font-weight: 600; }}
-QToolBar#run_toolbar QToolButton:hover {{ background: {hover}; }}
-QToolBar#run_toolbar QToolButton:checked {{ background: {hover}; }}
-QToolBar#run_toolbar QToolButton:disabled {{ color: {disabled}; }}
+QToolBar#run_toolbar QToolButton, QToolBar#stage_toolbar QToolButton {{ padding: 6px 14px;
+    border-radius: 8px; font-weight: 600; }}
+QToolBar#run_toolbar QToolButton:hover, QToolBar#stage_toolbar QToolButton:hover {{
+    background: {hover}; }}
+QToolBar#run_toolbar QToolButton:checked, QToolBar#stage_toolbar QToolButton:checked {{
+    background: {hover}; border: 1px solid {line}; }}
+QToolBar#run_toolbar QToolButton:disabled, QToolBar#stage_toolbar QToolButton:disabled {{
+    color: {disabled}; }}
 QLabel#speed_label {{ color: {soft}; font-weight: 600; }}
 QStatusBar {{ background: {chrome}; border-top: 1px solid {line}; }}
 QStatusBar QLabel {{ color: {soft}; }}

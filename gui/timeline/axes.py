@@ -24,12 +24,17 @@ from gui.style.palette import (
 TICK_PT = 12
 
 
+GROUP_ABOVE = 12  # more rows than this: the axis labels groups of rows by party number
+
+
 class PartyAxis(pg.AxisItem):  # type: ignore[misc]
-    """Party names as ticks, thinned so labels never overlap however many rows there are."""
+    """Party names as ticks, thinned so labels never overlap however many rows there are;
+    a crowd's rows are labelled as groups ("#9–16"), by the numbers its tiles show."""
 
     def __init__(self) -> None:
         super().__init__("left")
         self.names: list[str] = []
+        self._step = 1
 
     def tickValues(self, min_val: float, max_val: float, size: float) -> list[Any]:
         if not self.names or size <= 0:
@@ -39,14 +44,24 @@ class PartyAxis(pg.AxisItem):  # type: ignore[misc]
         step = max(1, math.ceil(TICK_PT * 1.9 / px_per_row))
         lo, hi = max(0, math.ceil(min_val)), min(len(self.names) - 1, math.floor(max_val))
         first = lo + (-lo) % step
+        self._step = step
         return [(step, list(range(first, hi + 1, step)))]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        count = len(self.names)
+        if count > GROUP_ABOVE:
+            return [group_label(int(v), self._step, count) for v in values]
         out = []
         for v in values:
             name = self.names[int(v)] if 0 <= int(v) < len(self.names) else ""
             out.append(name if len(name) <= 18 else name[:17] + "…")
         return out
+
+
+def group_label(first: int, step: int, count: int) -> str:
+    """ "#9–16": the rows from party `first` (0-based) on, `step` of them (one: "#9")."""
+    last = min(first + step, count)
+    return f"#{first + 1}" if last - first <= 1 else f"#{first + 1}–{last}"
 
 
 class ReleaseAxis(pg.AxisItem):  # type: ignore[misc]

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from engine.model.view_model import Span
-from gui.style.palette import ACTION_COLOUR
-from gui.timeline.axes import TICK_PT, tick_font
 
 BAR_HEIGHT = 0.6  # of a row
 KINDS = {"work": 0, "wait": 1}
@@ -131,19 +129,3 @@ def text_symbol(glyph: str) -> QPainterPath:
     transform.scale(scale, scale)
     transform.translate(-box.center().x(), -box.center().y())
     return transform.map(path)
-
-
-def action_label(text: str, x: float, row: float) -> pg.TextItem:
-    """The boxed action message beside its star (long messages are shortened)."""
-    short = text if len(text) <= 28 else text[:27] + "…"
-    label = pg.TextItem(
-        short,
-        color=QColor(ACTION_COLOUR).darker(160),
-        anchor=(1, 0.5),  # left of the star: the action ends a stage, so there is room
-        fill=pg.mkBrush(255, 255, 255, 225),
-        border=pg.mkPen(ACTION_COLOUR),
-    )
-    label.setFont(tick_font(TICK_PT - 1, bold=True))
-    label.setPos(QPointF(x, row))
-    label.setZValue(11)
-    return label

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import QToolTip, QWidget
 from engine.model.view_model import RunViewModel
 from gui.style.palette import ACTION_COLOUR, RELEASE_COLOUR, WAIT_COLOUR, WORK_COLOUR, renderable
 from gui.timeline.axes import TICK_PT, PartyAxis, ReleaseAxis, legend_html, tick_font
+from gui.timeline.band import ActionBand
 from gui.timeline.export import export_image
-from gui.timeline.items import KIND_WORDS, SpanBars, action_label
+from gui.timeline.items import KIND_WORDS, SpanBars
 from gui.timeline.look import TimelineLook, style_plot
 from gui.timeline.marks import EndMarks
 
@@ -31,7 +32,7 @@ MIN_VIEW_S = 1.0
 # While following, the view range is re-set at most this often (the now-line moves every
 # frame): ViewBox.setRange re-lays out both axes and fans out to a dozen slots, ~6 ms a call.
 FOLLOW_STEP_S = 0.1
-ACTION_LABEL_LIMIT = 12  # more actions than this: stars only (tooltips still tell)
+BAND_LINES = 1.9  # the action band above the lanes is this many text lines tall
 
 
 class TimelineView(pg.PlotWidget):  # type: ignore[misc]
@@ -60,8 +61,11 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         self.open_bars = SpanBars((WORK_COLOUR, WAIT_COLOUR), capacity=16)  # still growing
         self.releases = pg.PlotCurveItem(pen=pg.mkPen(RELEASE_COLOUR, width=2.5), connect="pairs")
         self.actions = pg.ScatterPlotItem(
-            symbol="star", size=18, pen=pg.mkPen("w", width=1), brush=pg.mkBrush(ACTION_COLOUR)
+            symbol="star", size=14, pen=pg.mkPen("w", width=1), brush=pg.mkBrush(ACTION_COLOUR)
         )
+        self.band = ActionBand()  # action messages and step holds, above the lanes
+        plot.addItem(self.band, ignoreBounds=True)
+        self.band.setZValue(9)
         self.ends = pg.ScatterPlotItem(size=20, pxMode=True)  # ✖ broke, ☠ process ended
         self.end_marks = EndMarks(self.ends)
         self.now_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888888", width=1, dash=[4, 4]))
@@ -75,7 +79,8 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         self.scene().sigMouseClicked.connect(self._clicked)
         fit_action = self.vb.menu.addAction("Fit whole run")
         fit_action.triggered.connect(self.fit)
-        self._labels: list[pg.TextItem] = []
+        self.vb.sigXRangeChanged.connect(lambda *_: self._place_band())
+        self.vb.sigResized.connect(lambda *_: self._refit_rows())
         self._model: RunViewModel | None = None
         self._t0: int | None = None
         self._markers_seen = 0
@@ -147,7 +152,27 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         """Show the whole run and every party."""
         rows = max(len(self.party_axis.names), 1)
         right = max(self._end_s * 1.05, 1e-3)
-        self.vb.setRange(xRange=(-0.015 * right, right), yRange=(-0.5, rows - 0.5), padding=0)
+        self.vb.setRange(xRange=(-0.015 * right, right), yRange=self._rows_range(rows), padding=0)
+        self._place_band()
+
+    def _rows_range(self, rows: int) -> tuple[float, float]:
+        """The y range: every row, and above them the action band (a fixed height in pixels,
+        so its text never shrinks with the number of rows)."""
+        band_px = self.look.tick_px * BAND_LINES
+        height = max(self.vb.height(), band_px * 2)
+        per_row = max((height - band_px) / rows, 1.0)
+        return (-0.5 - band_px / per_row, rows - 0.5)
+
+    def _place_band(self) -> None:
+        rows = max(len(self.party_axis.names), 1)
+        (left, right), _ = self.vb.viewRange()
+        self.band.set_geometry(self._rows_range(rows)[0], rows, (left, right))
+
+    def _refit_rows(self) -> None:
+        """The view was resized: keep the x range, re-fit the rows and the band's height."""
+        rows = max(len(self.party_axis.names), 1)
+        self.vb.setYRange(*self._rows_range(rows), padding=0)
+        self._place_band()
 
     def tooltip_at(self, x: float, y: float) -> str | None:
         """What hovering at data point (x seconds, y row) should say, or None."""
@@ -159,6 +184,9 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         for mx, my, text in actions + self.end_marks.marks:
             if abs(mx - x) <= 10 * px and abs(my - y) <= max(10 * py, 0.3):
                 return text
+        label = self.band.label_at(x, y)
+        if label is not None:
+            return f"★ barrier action\n{label}"
         for bars in (self.bars, self.open_bars):
             i = bars.hit(x, y)
             if i is not None:
@@ -176,6 +204,8 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
             return
         self.look = look
         style_plot(self, look)
+        self.band.set_look(look.font(), look.dark)
+        self._refit_rows()
         self._set_legend(self.end_marks.legend_state)
         self._fit_party_axis()
         self.viewport().update()
@@ -198,13 +228,12 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         self.releases.setData([], [])
         self.actions.clear()
         self.end_marks.reset()
-        for label in self._labels:
-            self.getPlotItem().removeItem(label)
-        self._labels = []
+        self.band.clear()
         self.release_axis.times = []
         self.party_axis.names = []
         self._set_legend((False, False))
-        self.vb.setRange(xRange=(0.0, MIN_VIEW_S), yRange=(-0.5, 0.5), padding=0)
+        self.vb.setRange(xRange=(0.0, MIN_VIEW_S), yRange=self._rows_range(1), padding=0)
+        self._place_band()
 
     def _fit_party_axis(self) -> None:
         self.party_axis.setWidth(self.look.axis_width(self.party_axis.names))
@@ -225,12 +254,11 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
                 text = renderable(marker.text, tick_font(TICK_PT)) or "the barrier action ran"
                 self._action_xy.append((x, row))
                 self._action_text.append(text)
-                if len(self._action_xy) <= ACTION_LABEL_LIMIT:
-                    self._add_label(text, x, row)
-                elif self._labels:  # too many to label them all: label none, stay consistent
-                    for label in self._labels:
-                        self.getPlotItem().removeItem(label)
-                    self._labels = []
+                self.band.add_label(x, text)
+            elif marker.kind == "hold":
+                self.band.hold_started(x)
+            elif marker.kind == "continue":
+                self.band.hold_ended(x)
         self._markers_seen = len(model.markers)
         rows = max(len(model.lanes), 1)
         xs = np.repeat(np.array(self.release_axis.times), 2)
@@ -241,11 +269,6 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         if self._action_xy:
             ax, ay = zip(*self._action_xy, strict=True)
             self.actions.setData(list(ax), list(ay))
-
-    def _add_label(self, text: str, x: float, row: float) -> None:
-        label = action_label(text, x, row)
-        self.getPlotItem().addItem(label)
-        self._labels.append(label)
 
     def _update_marks(self, model: RunViewModel, t0: int) -> None:
         """✖/☠ marks; the legend lists "broken"/"ended" only once a run has them.
@@ -275,9 +298,11 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
             right = max((now_s + FOLLOW_STEP_S) * 1.04, MIN_VIEW_S)
             left = max(0.0, right - FOLLOW_WINDOW_S) or -0.015 * right  # room for the "0" tick
             self.vb.setRange(
-                xRange=(left, right), yRange=(-0.5, rows - 0.5), padding=0, disableAutoRange=False
-            )
+                xRange=(left, right), yRange=self._rows_range(rows), padding=0,
+                disableAutoRange=False,
+            )  # fmt: skip
             self._view, self._view_set_at = (left, right, rows), now_s
+            self._place_band()
         self.now_line.setValue(now_s)
 
     def _moved_px(self, now_s: float, left: float, right: float) -> bool:

@@ -31,8 +31,11 @@ MENU_BAR: tuple[tuple[str, str], ...] = (
     ("View", "&View"),
     ("Help", "&Help"),
 )
-# Toolbar sections in order; "|" is a separator, <speed> the speed label, <spacer> the gap
-TOOLBAR_LAYOUT = ("run", "|", "<speed>", "<spacer>", "|", "presenter", "|", "capture")
+# Toolbar sections in order; "|" is a separator, <speed> the speed label, <spacer> the gap.
+# Two toolbars: the run's own commands, and the presenter's; on a narrow screen the second
+# moves to a row of its own, so no presentation control hides in an overflow menu.
+TOOLBAR_ROWS = (("run", "|", "<speed>"), ("<spacer>", "presenter", "|", "capture"))
+TOOLBAR_LAYOUT = tuple(item for row in TOOLBAR_ROWS for item in row)
 
 
 def _space(f: Features) -> None:

@@ -1,11 +1,14 @@
-"""The narrative log: the run told as sentences, one line per event, coloured by party.
+"""The narrative log: the run told as sentences, one line per event, coloured by what happened.
 
 Why a QTextEdit driven by one QTextCursor: it caps the block count like a log view, honours
 line height (QPlainTextEdit ignores it; a projector audience needs the air), and inserting a
 whole frame's lines inside one edit block means one layout and one repaint per frame however
-many events arrived.  Colours come from the lane palette but are darkened until they reach a
-readable contrast on white (Okabe–Ito yellow is not readable as text), because the log is
-read from the back of a room.
+many events arrived.  A line's colour is the state it puts its party in (working, waiting,
+released) or its kind (action, failure), never the party's: a colour means one thing in the
+whole window, so "Navigation ready." is in the waiting orange of the waiting pill.  Colours
+are darkened (or, on the dark theme, lightened) until they reach a readable contrast, because
+the log is read from the back of a room.  Lines wrap at word boundaries only: a name broken
+in the middle ("Communicati / on") cannot be read.
 """
 
 from __future__ import annotations
@@ -21,13 +24,23 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
+    QTextOption,
 )
 from PySide6.QtWidgets import QMenu, QTextEdit, QWidget
 
 from engine.model.view_model import LogLine, LogTail, RunViewModel
-from gui.style.palette import ACTION_COLOUR, BROKEN_COLOUR, monospace_font, party_colour, renderable
+from gui.style.palette import (
+    ACTION_COLOUR,
+    BROKEN_COLOUR,
+    RELEASE_COLOUR,
+    WAIT_COLOUR,
+    WORK_COLOUR,
+    monospace_font,
+    renderable,
+)
 
 MAX_LINES = 20_000
+EMPTY_HINT = "Press Run (Ctrl+R or Space): the story of the run appears here, line by line."
 TEXT_PT = 14
 RUN_COLOUR = "#333333"
 TIME_COLOUR = "#8A8A8A"
@@ -35,6 +48,14 @@ TIME_COLOUR = "#8A8A8A"
 TROUBLE_KINDS = frozenset(
     {"broken", "crash", "exit", "wedged", "stranded", "kill", "abort", "reset"}
 )
+# the state a line's event puts its party in: the same colours as the lanes' pills and bars
+STATE_KINDS = {
+    "work_start": WORK_COLOUR,
+    "progress": WORK_COLOUR,
+    "arrive": WAIT_COLOUR,
+    "hold": WAIT_COLOUR,
+    "release": RELEASE_COLOUR,
+}
 MIN_CONTRAST = 4.5  # WCAG AA for body text
 DARK_GROUND = QColor("#0B0E13")
 LIGHT_STYLE = (
@@ -84,37 +105,51 @@ class NarrativeLog(QTextEdit):
         self.setUndoRedoEnabled(False)
         self.document().setMaximumBlockCount(MAX_LINES)
         self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WordWrap)  # never inside a word
         self.setCursorWidth(0)  # read-only: a blinking caret would only distract
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setStyleSheet(LIGHT_STYLE)
+        self.setPlaceholderText(EMPTY_HINT)  # before the first run: what to do
         self._dark = False
-        self._formats: dict[tuple[int | None, str], QTextCharFormat] = {}
+        self._compact_time = False  # on stage: "1.52 s", a narrower time column
+        self._formats: dict[tuple[bool, str], QTextCharFormat] = {}
         self._set_fonts(TEXT_PT)
         self._model: RunViewModel | None = None
         self._tail: LogTail | None = None
 
-    def set_look(self, dark: bool, text_pt: float = TEXT_PT) -> None:
-        """Theme and size switch: the next update_from re-writes the story in the new look."""
+    def set_look(self, dark: bool, text_pt: float = TEXT_PT, text_px: float = 0.0) -> None:
+        """Theme and size switch: the next update_from re-writes the story in the new look.
+
+        `text_px` (on stage) sizes the text in pixels, a fraction of the screen's height, and
+        shortens the time column; 0 keeps the desk's point size."""
         self._dark = dark
+        self._compact_time = text_px > 0
         self.setStyleSheet(DARK_STYLE if dark else LIGHT_STYLE)
         self._formats.clear()
-        self._set_fonts(text_pt)
+        self._set_fonts(text_pt, text_px)
         self._model = self._tail = None
 
-    def _set_fonts(self, text_pt: float) -> None:
+    def _time_text(self, t_s: float) -> str:
+        return f"{t_s:6.2f} s  " if self._compact_time else f"{t_s:8.3f} s  "
+
+    def _set_fonts(self, text_pt: float, text_px: float = 0.0) -> None:
         text_font = QFont()
-        text_font.setPointSizeF(text_pt)
-        self.setFont(text_font)
         mono = monospace_font()
-        mono.setPointSizeF(text_pt - 1)
+        if text_px > 0:
+            text_font.setPixelSize(round(text_px))
+            mono.setPixelSize(max(round(text_px) - 1, 1))
+        else:
+            text_font.setPointSizeF(text_pt)
+            mono.setPointSizeF(text_pt - 1)
+        self.setFont(text_font)
         self._time_format = QTextCharFormat()
         self._time_format.setFont(mono)
         self._time_format.setForeground(QColor("#9AA4B2" if self._dark else TIME_COLOUR))
         self._block_format = QTextBlockFormat()
-        column = QFontMetricsF(mono).horizontalAdvance(f"{0:8.3f} s  ")
+        column = QFontMetricsF(mono).horizontalAdvance(self._time_text(0.0))
         self._block_format.setLeftMargin(column)  # wrapped lines continue under the text,
         self._block_format.setTextIndent(-column)  # not under the time column
         self._block_format.setLineHeight(
@@ -152,14 +187,15 @@ class NarrativeLog(QTextEdit):
                 cursor.setBlockFormat(block)
             else:
                 cursor.insertBlock(block)
-            cursor.insertText(f"{line.t_s:8.3f} s  ", self._time_format)
+            cursor.insertText(self._time_text(line.t_s), self._time_format)
             cursor.insertText(renderable(line.text, self.font()), self._format_for(line))
         cursor.endEditBlock()
         if at_bottom:
             bar.setValue(bar.maximum())
 
     def _format_for(self, line: LogLine) -> QTextCharFormat:
-        key = (line.party, line.kind if line.kind in TROUBLE_KINDS | {"action"} else "")
+        """By kind (the state the event puts its party in), never by party."""
+        key = (line.party is None, line.kind)
         cached = self._formats.get(key)
         if cached is not None:
             return cached
@@ -171,11 +207,13 @@ class NarrativeLog(QTextEdit):
         elif line.kind in TROUBLE_KINDS:
             fmt.setForeground(readable(BROKEN_COLOUR))
             fmt.setFontWeight(QFont.Weight.Bold)
+        elif line.kind in STATE_KINDS:
+            fmt.setForeground(readable(STATE_KINDS[line.kind]))
         elif line.party is None:
             fmt.setForeground(QColor("#E8ECF1" if self._dark else RUN_COLOUR))
             fmt.setFontWeight(QFont.Weight.Bold)
-        else:
-            fmt.setForeground(readable(party_colour(line.party)))
+        else:  # a traced program's own output, and anything else a party says
+            fmt.setForeground(QColor("#E8ECF1" if self._dark else RUN_COLOUR))
         self._formats[key] = fmt
         return fmt
 

@@ -13,16 +13,13 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QSizePolicy,
     QSplitter,
-    QToolBar,
     QWidget,
 )
 
@@ -43,9 +40,11 @@ from gui.window import settings as ws
 from gui.window.action_spec import Features
 from gui.window.keyboard_map import ShortcutsDialog, SingleKeyGuard
 from gui.window.log_view import TEXT_PT, NarrativeLog
+from gui.window.placement import available_rect, centred, fits, fitted_size, minimum_for
 from gui.window.qactions import BoundActions
 from gui.window.stage_layout import StageLayout
 from gui.window.status_strip import StatusStrip
+from gui.window.toolbars import Toolbars
 
 if TYPE_CHECKING:
     from gui.timeline.view import TimelineView
@@ -54,8 +53,8 @@ if TYPE_CHECKING:
 # window appears sooner; anything that asks for it earlier simply builds it then.
 TIMELINE_DELAY_MS = 100
 
-DEFAULT_SIZE = (1600, 1000)
-MINIMUM_SIZE = (1100, 700)
+DEFAULT_SIZE = (1600, 1000)  # shrunk to the screen when it is smaller (gui/window/placement.py)
+MINIMUM_SIZE = (900, 600)  # fits a 1024×768 projector with its title bar
 ABOUT = (
     "<h3>Barrier Visualiser</h3><p>Watch a barrier synchronise real processes: each party "
     "works, waits at the gate, and all are released together when the last one arrives.</p>"
@@ -76,7 +75,7 @@ class MainWindow(QMainWindow):
         self.log = NarrativeLog()
         self._build_layout()
         self.stage = StageLayout(self, self.dock, self.live_split, self.main_split)
-        host = Host(self, self.statusBar())
+        host = Host(self, self.statusBar(), on_stage=self.lanes.show_notice)
         self.features = Features(
             run=RunCommands(self.controller, self.panel, host),
             failures=FailureCommands(self.controller, host),
@@ -96,8 +95,7 @@ class MainWindow(QMainWindow):
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self._connect()
         self._apply_look(self.features.presentation.look)
-        self.resize(*DEFAULT_SIZE)
-        self.setMinimumSize(*MINIMUM_SIZE)
+        self._place_default()
         self._restore()
         self._show_speed()
         self._preview()
@@ -109,7 +107,7 @@ class MainWindow(QMainWindow):
         dock.setObjectName("scenario_dock")
         dock.setWidget(self.panel)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        dock.setMinimumWidth(380)
+        dock.setMinimumWidth(300)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.dock = dock
         self.live_split = QSplitter(Qt.Orientation.Vertical)
@@ -123,7 +121,7 @@ class MainWindow(QMainWindow):
         self.main_split.setObjectName("main_split")
         self.main_split.addWidget(self.live_split)
         self.main_split.addWidget(self.log)
-        self.log.setMinimumWidth(260)  # narrower, and the story wraps a word per line
+        self.log.setMinimumWidth(220)  # narrower, and the story wraps a word per line
         self.main_split.setStretchFactor(0, 3)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setSizes([1020, 440])  # the story needs room for its long "Why:" lines
@@ -133,17 +131,15 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.main_split)
 
     def _build_toolbars(self) -> None:
-        self.toolbar = QToolBar("Run")
-        self.toolbar.setObjectName("run_toolbar")
-        self.toolbar.setMovable(False)
-        self.speed_label = QLabel()
-        self.speed_label.setObjectName("speed_label")
-        self.speed_label.setContentsMargins(8, 0, 8, 0)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.commands.build_toolbar(self.toolbar, {"speed": self.speed_label, "spacer": spacer})
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        self.toolbars = Toolbars(self, self.commands)
+        self.toolbar, self.stage_toolbar = self.toolbars.bars
+        self.speed_label = self.toolbars.speed_label
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.features.replay)
+
+    @property
+    def toolbar_actions(self) -> list[QAction]:
+        """Every action on the toolbars, in order (both rows)."""
+        return self.toolbars.actions
 
     def _connect(self) -> None:
         c, f = self.controller, self.features
@@ -211,12 +207,25 @@ class MainWindow(QMainWindow):
             view.update_from(self.model, self.controller.clock())
         return self._timeline
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.features.presentation.set_stage_height(self.height())  # on stage, text follows
+        self.toolbars.fit()
+        self.stage.share()  # on stage: the lanes' and the story's shares of the new size
+
     def _apply_look(self, look: Look) -> None:
         """Theme and text size to every view: once per change, never per frame."""
         self.lanes.set_style(look.lane_style())
-        self.log.set_look(look.dark, TEXT_PT * look.log_scale)
+        self.log.set_look(look.dark, TEXT_PT * look.log_scale, look.log_px)
         self.log.update_from(self.model)
-        self.toolbar.setStyleSheet(f"QToolButton, QLabel {{ font-size: {look.toolbar_px}px; }}")
+        self.toolbars.set_text_px(look.toolbar_px)
+        self.statusBar().setStyleSheet(
+            f"QStatusBar, QStatusBar QLabel {{ font-size: {look.status_px}px; }}"
+        )
+        self.commands.paint_icons(  # the theme's ink (gui/style/theme.py), not black on navy
+            QColor("#F7F9FC" if look.dark else "#0B0D10"),
+            QColor("#6B7480" if look.dark else "#9AA1AB"),
+        )
         if self._timeline is not None:
             from gui.timeline.look import TimelineLook
 
@@ -227,6 +236,7 @@ class MainWindow(QMainWindow):
         if self._timeline is not None:
             self._timeline.update_from(self.model, now_ns)
         self.log.update_from(self.model)
+        self.status.follow_stage()
         self._refresh_state()
 
     def _refresh_state(self) -> None:
@@ -237,6 +247,7 @@ class MainWindow(QMainWindow):
 
     def _on_run_started(self) -> None:
         self.statusBar().clearMessage()
+        self.lanes.clear_notice()
         self._refresh_state()
 
     def _on_run_finished(self, exit_code: int) -> None:
@@ -248,7 +259,8 @@ class MainWindow(QMainWindow):
         scenario = self.panel.current_scenario()
         if scenario is None:
             return
-        self.setWindowTitle(f"{scenario.name} — {APP_NAME}")
+        edited = " (edited)" if self.panel.edited else ""
+        self.setWindowTitle(f"{scenario.name}{edited} — {APP_NAME}")
         if not self.controller.is_running:
             self.controller.preview(scenario)
 
@@ -256,13 +268,34 @@ class MainWindow(QMainWindow):
         self.speed_label.setText(f"speed {self.panel.speed():g}×")
 
     # ------------------------------------------------------------------ lifetime
+    def _place_default(self) -> None:
+        """The default size, shrunk to the screen and centred on it (a 1280×720 projector
+        must not get a 1600×1000 window with its log and status bar off-screen)."""
+        available = available_rect(self.screen())
+        self.setMinimumSize(minimum_for(available, QSize(*MINIMUM_SIZE)))
+        size = fitted_size(QSize(*DEFAULT_SIZE), available)
+        if available is None:
+            self.resize(size)
+        else:
+            self.setGeometry(centred(size, available))
+
+    def set_fixed_size(self, width: int, height: int) -> None:
+        """--size WxH: this size whatever the screen, and the stage's size in presentation
+        mode (instead of full screen), so a capture at 1280×720 is that on any machine."""
+        self.setMinimumSize(min(self.minimumWidth(), width), min(self.minimumHeight(), height))
+        self.resize(width, height)
+        self.stage.stage_size = QSize(width, height)
+
     def _restore(self) -> None:
         geometry = ws.load_bytes(self.settings, "window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            if not fits(self.geometry(), available_rect(self.screen())):
+                self._place_default()  # remembered on a bigger screen: it would not fit here
         state = ws.load_bytes(self.settings, "window/state")
         if state is not None:
             self.restoreState(state)
+        self.features.replay.setVisible(self.features.replay.active)  # no empty Replay bar
         for split in (self.live_split, self.main_split):
             sizes = ws.load_bytes(self.settings, f"window/{split.objectName()}")
             if sizes is not None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QToolBar, QWidget
 
 from gui.run.state import RunState
+from gui.style.icons import glyph_icon
 from gui.window.action_spec import ActionSpec, Features
 from gui.window.action_table import ACTIONS, MENU_BAR, TOOLBAR_LAYOUT
 
@@ -96,13 +97,17 @@ class BoundActions:
             menu.addAction(self._actions[spec.id])
         return menus
 
-    def build_toolbar(self, bar: QToolBar, widgets: Mapping[str, QWidget]) -> None:
-        """The toolbar, section by section (TOOLBAR_LAYOUT); `widgets` fill the <slots>.
-
-        Buttons that do not fit a narrow window go to the toolbar's » overflow menu."""
+    def build_toolbar(
+        self,
+        bar: QToolBar,
+        widgets: Mapping[str, QWidget],
+        layout: tuple[str, ...] = TOOLBAR_LAYOUT,
+    ) -> None:
+        """A toolbar, section by section (`layout`, a row of TOOLBAR_ROWS or all of them);
+        `widgets` fill the <slots>.  Buttons that still do not fit go to the » overflow menu."""
         bar.setIconSize(QSize(22, 22))
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for item in TOOLBAR_LAYOUT:
+        for item in layout:
             if item == "|":
                 bar.addSeparator()
             elif item.startswith("<"):
@@ -115,6 +120,14 @@ class BoundActions:
                 )
                 for _order, _index, action_id in placed:
                     bar.addAction(self._actions[action_id])
+
+    def paint_icons(self, ink: QColor, disabled: QColor) -> None:
+        """Redraw the icons we paint ourselves (▶ ■) in the theme's ink (see gui/style/icons)."""
+        for spec in self.specs:
+            if spec.icon is not None:
+                icon = glyph_icon(spec.icon, ink, disabled)
+                if icon is not None:
+                    self._actions[spec.id].setIcon(icon)
 
     # ------------------------------------------------------------------ keeping current
     def refresh(self, state: RunState) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QSize
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QSplitter
 
 LANES_SHARE = 0.64  # of the height, above the timeline
 LIVE_SHARE = 0.71  # of the width, beside the story
+NARROW_LIVE_SHARE = 0.65  # below WIDE_STAGE_PX the story needs a larger share for its words
+WIDE_STAGE_PX = 1400
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class StageLayout:
     ) -> None:
         self.window, self.dock, self.live, self.main = window, dock, live, main
         self._desk: DeskLayout | None = None
+        self.stage_size: QSize | None = None  # --size: the stage is this, not the full screen
 
     def set_presenting(self, on: bool) -> None:
         if on:
@@ -55,10 +58,24 @@ class StageLayout:
         )
         self.dock.hide()
         w.menuBar().hide()  # F11 or the toolbar's Present leaves
-        w.showFullScreen()
-        total = max(self.main.width(), 1200)
-        self.main.setSizes([int(total * LIVE_SHARE), int(total * (1 - LIVE_SHARE))])
-        height = max(self.live.height(), 700)
+        if self.stage_size is None:
+            screen = w.screen()
+            if screen is not None:  # without a window manager, full screen alone keeps the size
+                w.setGeometry(screen.geometry())
+            w.showFullScreen()
+        else:
+            w.resize(self.stage_size)
+        self.share()
+
+    def share(self) -> None:
+        """Give the lanes and the story their shares of the stage, at the size it has now
+        (called again whenever the stage is resized: full screen arrives a moment later)."""
+        if self._desk is None:
+            return
+        total = max(self.window.width(), 400)
+        live = LIVE_SHARE if total >= WIDE_STAGE_PX else NARROW_LIVE_SHARE
+        self.main.setSizes([int(total * live), int(total * (1 - live))])
+        height = max(self.live.height(), 300)
         self.live.setSizes([int(height * LANES_SHARE), int(height * (1 - LANES_SHARE))])
 
     def leave(self) -> None:

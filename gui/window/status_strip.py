@@ -11,9 +11,11 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from engine.model.view_model import RunStatus, RunViewModel
+from gui.lanes.overlay import stage_words
 from gui.style.palette import BROKEN_COLOUR, DIED_COLOUR, RELEASE_COLOUR, WAIT_COLOUR
 
 REFRESH_MS = 250
@@ -67,14 +69,20 @@ class StatusStrip(QWidget):
             label.setText(text)
             label.setStyleSheet(style)
 
+    def follow_stage(self) -> None:
+        """The stage, in the lanes header's own words (called every frame: a stage change
+        must not show "Stage 2 of 2" above and "stage 1" below for a quarter second)."""
+        words = stage_words(self.model) if self.model.lanes else "Stage –"
+        self._set(self.stage_label, words)
+
     def refresh(self) -> None:
         model = self.model
         text, colour = status_text(model)
+        if self.palette().color(QPalette.ColorRole.Window).lightness() < 128:
+            colour = QColor(colour).lighter(165).name()  # dark theme: readable on near-black
         self._set(self.state_label, text, f"color: {colour}; font-weight: 600;")
         self._set(self.elapsed_label, f"elapsed {model.elapsed_s(self.clock()):.2f} s")
-        stages = max(model.stages, 1)
-        stage = min(model.current_stage + 1, stages) if model.lanes and model.stages else 0
-        self._set(self.stage_label, f"stage {stage}/{stages}" if stage else "stage –")
+        self.follow_stage()
         skew = model.last_skew_ns
         self._set(
             self.skew_label,

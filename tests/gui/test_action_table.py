@@ -78,7 +78,7 @@ def test_menus_and_toolbar_hold_exactly_the_rows_placed_there(window: MainWindow
         placed |= menu_items(menu, action.text().replace("&", ""))
     wanted = {f"action_{s.id}": s.menu.path for s in ACTIONS if s.menu is not None}
     assert placed == wanted
-    on_bar = [a.objectName() for a in window.toolbar.actions() if a.objectName()]
+    on_bar = [a.objectName() for a in window.toolbar_actions if a.objectName()]
     assert on_bar[:4] == ["action_run", "action_stop", "action_abort", "action_reset"]
     assert on_bar[4:] == [
         "action_presenter_gate", "action_step_stages", "action_release_gate",
@@ -88,19 +88,39 @@ def test_menus_and_toolbar_hold_exactly_the_rows_placed_there(window: MainWindow
         assert window.commands[spec.id] in window.actions()
 
 
-def test_a_narrow_window_keeps_every_toolbar_control_reachable(
-    qtbot: QtBot, window: MainWindow
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720)])
+def test_a_projector_sized_stage_shows_every_toolbar_control(
+    qtbot: QtBot, window: MainWindow, size: tuple[int, int]
 ) -> None:
+    window.set_fixed_size(*size)
+    window.features.presentation.set_active(True)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size)
+    bars = (window.toolbar, window.stage_toolbar)
+
+    def hidden() -> list[str]:
+        return [
+            a.objectName()
+            for bar in bars
+            for a in bar.actions()
+            if a.objectName() and not bar.widgetForAction(a).isVisible()
+        ]
+
+    qtbot.waitUntil(lambda: not hidden(), timeout=3000)
+    for bar in bars:  # on one row if they fit, else the presenter's row below: never cut
+        assert bar.geometry().right() <= size[0]
+    for bar in bars:
+        overflow = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+        assert overflow is None or not overflow.isVisible()
+
+
+def test_huge_text_keeps_every_toolbar_control_reachable(qtbot: QtBot, window: MainWindow) -> None:
     for _ in range(8):
-        window.commands["bigger"].trigger()  # big text: the toolbar cannot fit 1100 px
+        window.commands["bigger"].trigger()  # text this big cannot fit even two rows
     window.resize(1100, 700)
-    qtbot.waitUntil(lambda: window.toolbar.width() <= 1100)
-    overflow = window.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
-    hidden = [
-        a
-        for a in window.toolbar.actions()
-        if a.objectName() and not window.toolbar.widgetForAction(a).isVisible()
-    ]
+    bar = window.stage_toolbar
+    qtbot.waitUntil(lambda: bar.width() <= 1100)
+    overflow = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+    hidden = [a for a in bar.actions() if a.objectName() and not bar.widgetForAction(a).isVisible()]
     assert hidden, "the toolbar should not fit at this size"
     assert overflow is not None and overflow.isVisible()  # the » menu holds the rest
 

@@ -92,3 +92,33 @@ def test_parsing_the_command_line_loads_no_qt() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_present_theme_and_size_are_typed_for_gui_and_replay() -> None:
+    options = parse_command_line(
+        ["gui", "--preset", "launch", "--present", "--theme", "dark", "--size", "1280x720"]
+    )
+    assert isinstance(options, GuiOptions)
+    assert options.flags == WindowFlags(present=True, theme="dark", size=(1280, 720))
+    shown = parse_command_line(["replay", "r.jsonl", "--size", "1024x768", "--record", "v.mp4"])
+    assert isinstance(shown, GuiOptions)
+    assert shown.flags == WindowFlags(record="v.mp4", size=(1024, 768))
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--size", "1280"], "--size: must be WIDTHxHEIGHT such as 1280x720"),
+        (["--size", "99999x720"], "--size: must be WIDTHxHEIGHT such as 1280x720"),
+        (["--size", "100x100"], "(width 320–7680, height 240–4320), got 100x100"),
+        (["--theme", "blue"], "--theme: invalid choice: 'blue'"),
+    ],
+)
+def test_bad_look_flags_are_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], args: list[str], says: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        parse_command_line(["gui", *args])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err

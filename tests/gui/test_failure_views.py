@@ -145,7 +145,7 @@ def slow_last_party() -> Scenario:
 def test_abort_from_the_toolbar(qtbot: QtBot, window: MainWindow) -> None:
     abort = window.commands["abort"]
     assert not abort.isEnabled()
-    assert abort in window.toolbar.actions()
+    assert abort in window.toolbar_actions
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS) as done:
         start(window, slow_last_party(), 4.0)
         assert abort.isEnabled() and window.commands["reset"].isEnabled()

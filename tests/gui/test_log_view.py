@@ -11,7 +11,13 @@ from engine.core.events import Event
 from engine.model.view_model import LogLine, RunViewModel
 from engine.scenario.presets import load_preset
 from engine.sources.processes.runner import Runner
-from gui.style.palette import ACTION_COLOUR, BROKEN_COLOUR, party_colour
+from gui.style.palette import (
+    ACTION_COLOUR,
+    BROKEN_COLOUR,
+    RELEASE_COLOUR,
+    WAIT_COLOUR,
+    WORK_COLOUR,
+)
 from gui.window.log_view import MAX_LINES, TIME_COLOUR, NarrativeLog, readable_on_white
 
 
@@ -81,7 +87,7 @@ def test_real_run_every_line_once(
     assert "passed" in shown[-1]
 
 
-def test_colours_by_party_and_kind(log: NarrativeLog) -> None:
+def test_colours_by_state_and_kind_never_by_party(log: NarrativeLog) -> None:
     model = RunViewModel()
     model.log += [
         LogLine(0.0, None, "▶ Run: 8 parties", "run_start"),
@@ -89,14 +95,21 @@ def test_colours_by_party_and_kind(log: NarrativeLog) -> None:
         LogLine(1.0, 2, "⚔️ Round complete.", "action"),
         LogLine(1.1, 1, "💥 Party 1 got BrokenBarrierError", "broken"),
         LogLine(1.2, 3, "☠ Party 3 crashed", "crash"),
+        LogLine(1.3, 0, "Party 0 ready.", "arrive"),
+        LogLine(1.4, 5, "Party 5 ready.", "arrive"),
+        LogLine(1.5, 4, "Party 4 passes.", "release"),
     ]
     log.update_from(model)
     run = text_format(log, 0)
     assert run.fontWeight() == QFont.Weight.Bold and run.foreground().color() == QColor("#333333")
-    for p in range(8):
+    for p in range(8):  # every party's "works" line is in the working colour of the lanes
         colour = text_format(log, 1 + p).foreground().color()
-        assert colour == readable_on_white(party_colour(p))
-        assert contrast_on_white(colour) >= 4.5  # readable, even Okabe–Ito yellow
+        assert colour == readable_on_white(WORK_COLOUR)
+        assert contrast_on_white(colour) >= 4.5  # readable on a projector
+    waiting = readable_on_white(WAIT_COLOUR)
+    assert text_format(log, 12).foreground().color() == waiting
+    assert text_format(log, 13).foreground().color() == waiting  # another party, same state
+    assert text_format(log, 14).foreground().color() == readable_on_white(RELEASE_COLOUR)
     action = text_format(log, 9)
     assert action.fontWeight() == QFont.Weight.Bold
     assert action.foreground().color() == readable_on_white(ACTION_COLOUR)
@@ -194,3 +207,7 @@ def test_big_readable_font(log: NarrativeLog) -> None:
     layout = log.document().documentLayout()
     first, second = (layout.blockBoundingRect(log.document().findBlockByNumber(i)) for i in (0, 1))
     assert second.top() - first.top() >= 1.3 * QFontMetrics(log.font()).height()
+
+
+def test_an_empty_log_says_how_to_start(log: NarrativeLog) -> None:
+    assert log.line_count == 0 and "Press Run" in log.placeholderText()

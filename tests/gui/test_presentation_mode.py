@@ -52,7 +52,9 @@ def test_presentation_mode_toggles_full_screen_dock_and_big_text(
     qtbot.waitUntil(window.isFullScreen)
     assert window.features.presentation.active and action.isChecked()
     assert not window.dock.isVisible() and not window.menuBar().isVisible()
-    assert min(lane_fonts(window)) >= 24
+    look = window.features.presentation.look
+    assert look.floor_px == pytest.approx(window.height() * 24 / 1080)  # 24 px at 1080p
+    assert min(lane_fonts(window)) >= round(look.floor_px)
     g = window.lanes.geometry_info
     assert g is not None and g.bar_h >= 40  # thick bars
     action.trigger()

@@ -165,8 +165,10 @@ def test_invalid_party_rows_are_marked_and_cleared(
     assert panel.current_scenario() is None
     slot = panel.form.slots["party"]
     assert slot.error_label.isVisible()
-    assert field in slot.error_label.text()
-    assert f"Row {cell[0] + 1}" in slot.error_label.text()
+    words = {"name": "Name", "work": "Min/Max", "work_by_stage": "Per stage"}
+    column = field.partition(".")[2]  # the table's words and 1-based rows, not "party[0]"
+    assert f"Row {cell[0] + 1}, {words[column]}:" in slot.error_label.text()
+    assert "party[" not in slot.error_label.text()
     assert cell in panel.form.party_editor.model.error_cells()
     assert panel.form.party_editor.view.property("invalid") is True
 

@@ -160,7 +160,15 @@ def test_action_marker_and_tooltip(view: TimelineView) -> None:
     assert x[0] == pytest.approx((action.t_ns - T0) / 1e9)
     text = view.tooltip_at(float(x[0]), float(y[0]))
     assert text is not None and "Go!" in text and "P002" in text
-    assert len(view._labels) == 1  # a short label beside the star
+    labels = view.band.content.labels
+    assert [label.text for label in labels] == [action.text]  # in the band above the lanes
+    view.grab()  # paint: the band places its label
+    lo, hi = labels[0].shown
+    assert hi <= x[0] + 1e-6 and hi - lo > 0  # it ends at the release, left of the line
+    band_y = (view.band.top - 0.5) / 2  # above the first row (-0.5): never over a bar
+    assert band_y < -0.5
+    said = view.tooltip_at((lo + hi) / 2, band_y)
+    assert said is not None and action.text in said  # the whole message, when shortened too
 
 
 def test_follows_the_present_then_lets_go(view: TimelineView) -> None:
@@ -180,7 +188,7 @@ def test_follows_the_present_then_lets_go(view: TimelineView) -> None:
     end_s = ((model.end_ns or 0) - T0) / 1e9
     assert not view.following and view.vb.state["mouseEnabled"][0]
     assert x0 <= 0 and end_s <= x1 < 100  # the whole run, not the last "now"
-    assert (y0, y1) == pytest.approx((-0.5, 4.5))
+    assert y1 == pytest.approx(4.5) and y0 < -0.5  # every row, and the action band above
     view.vb.setRange(xRange=(0.1, 0.2), padding=0)  # the user zooms in ...
     view.update_from(model, T0 + 300 * S)
     assert view.vb.viewRange()[0] == pytest.approx([0.1, 0.2])  # ... and it stays
@@ -212,7 +220,17 @@ def test_many_parties_thin_their_labels(view: TimelineView) -> None:
     view.update_from(model, T0 + S)
     [(step, values)] = view.party_axis.tickValues(255.5, -0.5, 400.0)
     assert step > 1 and values[0] == 0 and len(values) <= 400 // 20
-    assert view.party_axis.tickStrings(values[:2], 1.0, step) == ["P000", f"P{step:03d}"]
+    # a crowd's rows are grouped by party number, the numbers its tiles show
+    assert view.party_axis.tickStrings(values[:2], 1.0, step) == [
+        f"#1–{step}", f"#{step + 1}–{2 * step}",
+    ]  # fmt: skip
+
+
+def test_a_few_parties_keep_their_names_on_the_axis(view: TimelineView) -> None:
+    model = RunViewModel()
+    model.apply(synthetic_events(3, 1, action=False)[:1])
+    view.update_from(model, T0 + S)
+    assert view.party_axis.tickStrings([0.0, 2.0], 1.0, 1) == ["P000", "P002"]
 
 
 def test_broken_and_died_parties_are_marked(view: TimelineView) -> None:
@@ -260,3 +278,19 @@ def test_export_image(view: TimelineView, tmp_path: Path, suffix: str) -> None:
         renderer = QSvgRenderer(data)
         assert renderer.isValid() and b"<path" in data
     assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temp files left
+
+
+def test_a_step_mode_hold_is_marked_in_the_band(view: TimelineView) -> None:
+    events = synthetic_events(2, 2)
+    trip = max(e.t_ns for e in events if e.kind == "release" and e.stage == 0)
+    held = [Event("hold", trip + S // 10, p, 100 + p, 1) for p in range(2)]
+    head = [e for e in events if e.t_ns <= trip and e.kind != "run_end"]
+    model = RunViewModel()
+    model.apply(head + held)
+    view.update_from(model, trip + S)
+    holds = view.band.content.holds
+    assert len(holds) == 1 and holds[0].x1 is None  # still held: an open grey span
+    assert holds[0].x0 == pytest.approx((trip + S // 10 - T0) / 1e9)
+    model.apply([Event("work_start", trip + 2 * S, 0, 100, 1, {"planned_s": 0.1})])
+    view.update_from(model, trip + 2 * S)
+    assert holds[0].x1 == pytest.approx((trip + 2 * S - T0) / 1e9)  # the hold ended there

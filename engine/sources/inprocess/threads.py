@@ -37,7 +37,8 @@ class ThreadRunner(InProcessRunner):
         action = self.scenario.action
         act: MessageAction | None = None
         if action is not None:
-            act = FailingAction(action.message) if action.raises else MessageAction(action.message)
+            cls = FailingAction if action.raises else MessageAction
+            act = cls(action.message, action.by_stage)
         self.barrier = ThreadBarrier(self.scenario.parties, act, self.timeout)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []

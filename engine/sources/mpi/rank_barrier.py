@@ -85,7 +85,7 @@ class MpiBarrier:
         self.action: MessageAction | None = None
         if action is not None:
             cls = FailingAction if action.raises else MessageAction
-            self.action = cls(action.message)
+            self.action = cls(action.message, action.by_stage)
 
     def wait(self, stage: int, kill_after_s: float | None = None) -> int:
         arrived_ns = self.sink.emit_timed("arrive", stage, barrier=BARRIER_ID)
@@ -136,7 +136,8 @@ class MpiBarrier:
         if any(broken for broken, _ in flags):
             return ("broken", None)
         if self.action is not None:
-            self.sink.emit("action", stage, barrier=BARRIER_ID, message=self.action.message)
+            message = self.action.message_for(stage)
+            self.sink.emit("action", stage, barrier=BARRIER_ID, message=message)
             try:
                 self.action()
             except Exception as exc:

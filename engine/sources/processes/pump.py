@@ -321,6 +321,8 @@ class RunPump:
         data: dict[str, Any] = {"message": finding.message}
         if finding.cause:
             data["cause"] = finding.cause
+        if finding.kind == "wedged" or self.timeout is None:  # the app will end it: say when
+            data["ends_in_s"] = round(self.stuck_grace_s, 3)
         self.post(finding.kind, finding.party, **data)
         if finding.kind == "wedged":
             self.after(self.stuck_grace_s, lambda: self._terminate_all("wedged"))

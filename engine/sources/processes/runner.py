@@ -77,7 +77,8 @@ class Runner(Source):
         action = self.scenario.action
         if action is None:
             return None
-        return FailingAction(action.message) if action.raises else MessageAction(action.message)
+        cls = FailingAction if action.raises else MessageAction
+        return cls(action.message, action.by_stage)
 
     # ----------------------------------------------------------------- caller side
     def start(self) -> None:

@@ -26,6 +26,7 @@ from engine.core.events import Event
 from engine.sources.commands import Command, Kill, Stop
 from engine.sources.process_group import signal_group
 from engine.sources.tracer.collector import TraceCollector
+from engine.sources.tracer.reorder import TimeOrder
 from engine.sources.tracer.wedge import TraceWedgeWatch
 
 READ_SIZE = 65536
@@ -56,6 +57,7 @@ class ProgramIO:
         self.echo = echo  # stdout/stderr to copy the program's bytes to ({} = no echo)
         self.stopped = False
         self.program_exit: int | None = None
+        self.order = TimeOrder()  # events leave in timestamp order (engine/sources/tracer/reorder)
         self.sel = selectors.DefaultSelector()
         self.pipes: dict[int, list[int]] = {}  # pid -> its open output fds
         self.main_pid = proc.pid
@@ -87,8 +89,12 @@ class ProgramIO:
             for t in (self.deadline, self.stop_kill_at, self.error_end_at, self.wedge_end_at):
                 if t is not None:
                     timeout = max(min(timeout or t - now, t - now), 0.0)
+            held = self.order.wait_s(time.monotonic_ns())
+            if held is not None:
+                timeout = held if timeout is None else min(timeout, held)
             for key, _ in self.sel.select(timeout):
                 self._ready(key)
+            self._release_due()
             self._check_main()
             self._handle_requests()
             self._run_timers()
@@ -266,8 +272,17 @@ class ProgramIO:
         collector = self.collector
         for pid in list(collector.lane_pids):
             self._deliver(collector.gone(pid, None))
+        self._hand_over(self.order.drain())
 
     def _deliver(self, events: list[Event]) -> None:
+        """Queue `events`; they leave by timestamp once old enough (`_release_due`)."""
+        self.order.push(events)
+
+    def _release_due(self) -> None:
+        self._hand_over(self.order.due(time.monotonic_ns()))
+
+    def _hand_over(self, events: list[Event]) -> None:
+        """Deliver events in time order and watch them for a death inside wait()."""
         if not events:
             return
         self.deliver(events)

@@ -223,3 +223,20 @@ def test_long_lines_and_short_ones_keep_their_order() -> None:
         "c",
         "d",
     ]
+
+
+@pytest.mark.parametrize("program", ["classic.py", "two_stage_action.py"])
+def test_the_story_of_a_trace_is_in_timestamp_order(program: str) -> None:
+    """Each process reports on its own socket, so a woken party's release used to be read
+    before the last arriver's own arrive; the events now leave in the order they happened."""
+    traced = Traced(program)
+    barrier_kinds = [e for e in traced.events if e.kind in ("arrive", "release", "action")]
+    times = [e.t_ns for e in barrier_kinds]
+    assert times == sorted(times)
+    for release in (e for e in barrier_kinds if e.kind == "release"):
+        key = (release.stage, release.get("barrier"))
+        at = barrier_kinds.index(release)
+        arrivals = [
+            e for e in barrier_kinds if e.kind == "arrive" and (e.stage, e.get("barrier")) == key
+        ]
+        assert all(barrier_kinds.index(a) < at for a in arrivals)  # nobody passes early
