@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-VTT_LINE_CHARS = 60
+VTT_LINE_CHARS = 42  # the usual subtitle line; a cue has two at most
 
 
 @dataclass(frozen=True)
@@ -68,18 +68,38 @@ def _vtt_text(text: str) -> str:
     return "\n".join(textwrap.wrap(flat, VTT_LINE_CHARS)) or " "
 
 
+def _lines(text: str) -> list[str]:
+    return textwrap.wrap(text, VTT_LINE_CHARS)
+
+
+def caption_chunks(caption: str) -> list[str]:
+    """The caption in cues of at most two subtitle lines, whole sentences where they fit (a
+    longer sentence is split between words)."""
+    sentences = re.split(r"(?<=[.!?…])\s+", " ".join(caption.split()))
+    pieces: list[str] = []
+    for sentence in filter(None, (s.strip() for s in sentences)):
+        lines = _lines(sentence)
+        if len(lines) > 2:
+            pieces += [" ".join(lines[i : i + 2]) for i in range(0, len(lines), 2)]
+        elif pieces and len(_lines(f"{pieces[-1]} {sentence}")) <= 2:
+            pieces[-1] += " " + sentence
+        else:
+            pieces.append(sentence)
+    return pieces
+
+
 def webvtt(chapters: Sequence[Chapter]) -> str:
-    """A WebVTT file with one cue per chapter that has a caption."""
+    """A WebVTT file of the captions: each chapter's caption in cues of at most two lines,
+    timed across the chapter in proportion to their length (the pace of reading)."""
     out = ["WEBVTT", ""]
     number = 0
     for chapter in chapters:
-        if not chapter.caption.strip():
-            continue
-        number += 1
-        out += [
-            str(number),
-            f"{vtt_time(chapter.start_s)} --> {vtt_time(chapter.end_s)}",
-            _vtt_text(chapter.caption),
-            "",
-        ]
+        chunks = caption_chunks(chapter.caption)
+        total = sum(len(c) for c in chunks) or 1
+        start = chapter.start_s
+        for chunk in chunks:
+            end = start + (chapter.end_s - chapter.start_s) * len(chunk) / total
+            number += 1
+            out += [str(number), f"{vtt_time(start)} --> {vtt_time(end)}", _vtt_text(chunk), ""]
+            start = end
     return "\n".join(out)

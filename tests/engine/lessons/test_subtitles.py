@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from engine.lessons.subtitles import Chapter, chapters_from_marks, ffmetadata, vtt_time, webvtt
+import textwrap
+
+from engine.lessons.subtitles import (
+    Chapter,
+    caption_chunks,
+    chapters_from_marks,
+    ffmetadata,
+    vtt_time,
+    webvtt,
+)
 
 
 def test_chapters_last_until_the_next_mark() -> None:
@@ -17,7 +26,7 @@ def test_ffmetadata_escapes_what_ffmpeg_reads_specially() -> None:
     assert "title=1. a\\=b\\; \\#c \\\\ d next\n" in text
 
 
-def test_webvtt_cues_are_timed_escaped_and_wrapped() -> None:
+def test_webvtt_cues_are_timed_escaped_and_two_lines_at_most() -> None:
     text = webvtt(
         [
             Chapter(0.0, 3.0, "1", "Less <b>is</b> more & --> arrows"),
@@ -26,8 +35,19 @@ def test_webvtt_cues_are_timed_escaped_and_wrapped() -> None:
         ]
     )
     assert text.startswith("WEBVTT\n\n1\n00:00:00.000 --> 00:00:03.000\n")
-    assert "Less &lt;b&gt;is&lt;/b&gt; more &amp; --&gt; arrows" in text
-    assert "00:00:03.000 --> 01:02:05.500" in text
-    assert all(len(line) <= 60 for line in text.splitlines())
-    assert text.count("-->") == 2  # the empty caption has no cue
+    assert "Less &lt;b&gt;is&lt;/b&gt; more &amp;\n--&gt; arrows" in text
+    assert "00:00:03.000 --> " in text and " --> 01:02:05.500" in text
+    cues = text.split("\n\n")[1:]
+    assert all(len(cue.splitlines()) <= 4 for cue in cues)  # number, timing, two lines
+    assert all(len(line) <= 42 for line in text.splitlines() if "-->" not in line)
+    assert text.count("-->") == 3  # the long caption in two cues, the empty one in none
     assert vtt_time(61.0005) == "00:01:01.000"
+
+
+def test_captions_split_between_sentences_where_they_can() -> None:
+    caption = "One short. Two is also short! " + "x " * 60 + "end."
+    chunks = caption_chunks(caption)
+    assert chunks[0] == "One short. Two is also short!"
+    assert caption_chunks("Call barrier.wait() now.") == ["Call barrier.wait() now."]
+    assert all(len(textwrap.wrap(c, 42)) <= 2 for c in chunks)
+    assert " ".join(chunks).split() == caption.split()

@@ -1,0 +1,226 @@
+"""The code beside the lanes: the run as the program `code` exports, with a marker per party.
+
+Why painted and not a text editor: on a projector the pane must show the part of the program
+that matters (from the action to the barrier's creation) as large as the room can read, with
+each party's marker on the line it is executing now, coloured by its state and named — and it
+repaints every frame.  The lines come from engine.export.codegen's line map and the markers
+from engine.lessons.code_markers; this widget only lays them out.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from engine.export.line_map import LineRole, Program
+from engine.lessons.code_markers import CodeMarker
+from gui.lessons.highlight import Kind, Span, highlight
+from gui.lessons.look import LIGHT, MARK_COLOURS, LessonColours, unit
+from gui.style.palette import monospace_font, state_look
+
+LINE_SPACING = 1.3
+MAX_CODE_PX = 24.0  # at 720 px high (scaled with the window)
+MIN_CODE_PX = 13.0
+TITLE = "The same run as a Python program"
+
+
+class CodePane(QWidget):
+    """Paints `program` around its worker function, with `markers` on their lines."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("code_pane")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.colours: LessonColours = LIGHT
+        self.program: Program | None = None
+        self.lines: list[str] = []
+        self.spans: list[list[Span]] = []
+        self.markers: list[CodeMarker] = []
+        self.first_line = 1  # the first line shown (1-based)
+        self.last_line = 0
+        self.code_px = MAX_CODE_PX
+
+    # ------------------------------------------------------------------ input
+    def set_program(self, program: Program | None) -> None:
+        self.program = program
+        self.lines = program.text.rstrip("\n").split("\n") if program else []
+        self.spans = highlight(program.text) if program else []
+        self.markers = []
+        self.update()
+
+    def set_markers(self, markers: list[CodeMarker]) -> None:
+        if markers != self.markers:
+            self.markers = markers
+            self.update()
+
+    def set_colours(self, colours: LessonColours) -> None:
+        self.colours = colours
+        self.update()
+
+    # ------------------------------------------------------------------ queries (tests too)
+    def focus_range(self) -> tuple[int, int]:
+        """The lines worth showing: from the action (or the worker) to the barrier's creation."""
+        if self.program is None or not self.lines:
+            return 1, 0
+        lines = self.program.lines
+        starts = [lines.line(r) for r in (LineRole.ACTION_DEF, LineRole.WORKER_DEF)]
+        first = min((n for n in starts if n is not None), default=1)
+        last = lines.line(LineRole.BARRIER) or len(self.lines)
+        return first, min(last, len(self.lines))
+
+    def line_text(self, number: int) -> str:
+        return self.lines[number - 1] if 1 <= number <= len(self.lines) else ""
+
+    # ------------------------------------------------------------------ layout
+    def _layout(self, title_h: float) -> tuple[QFont, float]:
+        """The code font and line height; sets first_line/last_line to what fits."""
+        u = unit(self.height() if self.window() is None else self.window().height())
+        first, last = self.focus_range()
+        room = max(self.height() - title_h - 16 * u, 40.0)
+        wanted = max(last - first + 1, 1)
+        px = min(MAX_CODE_PX * u, room / (wanted * LINE_SPACING))
+        px = max(px, MIN_CODE_PX * min(u, 1.2))
+        self.code_px = px
+        line_h = px * LINE_SPACING
+        fits = max(int(room // line_h), 1)
+        if fits < wanted:  # too long: keep the worker (where the markers live) in view
+            worker = self.program.lines.line(LineRole.WORKER_DEF) if self.program else None
+            first = worker or first
+            marked = [m.line for m in self.markers]
+            if marked and max(marked) >= first + fits:
+                first = max(max(marked) - fits + 1, 1)
+            if marked and min(marked) < first:
+                first = min(marked)
+        self.first_line, self.last_line = first, min(first + fits - 1, len(self.lines))
+        font = monospace_font()
+        font.setPixelSize(max(round(px), 1))
+        return font, line_h
+
+    # ------------------------------------------------------------------ painting
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        try:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            c = self.colours
+            p.fillRect(self.rect(), c.q("panel"))
+            if not self.lines:
+                return
+            u = unit(self.window().height())
+            title_font = QFont(self.font())
+            title_font.setPixelSize(round(15 * u))
+            title_font.setBold(True)
+            title_h = QFontMetricsF(title_font).height() + 14 * u
+            p.setFont(title_font)
+            p.setPen(c.q("muted"))
+            p.drawText(
+                QRectF(14 * u, 6 * u, self.width() - 28 * u, title_h - 6 * u),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                TITLE,
+            )
+            font, line_h = self._layout(title_h)
+            self._paint_lines(p, font, line_h, title_h, u)
+        finally:
+            p.end()
+
+    def _paint_lines(self, p: QPainter, font: QFont, line_h: float, top: float, u: float) -> None:
+        c = self.colours
+        metrics = QFontMetricsF(font)
+        char_w = metrics.horizontalAdvance("M")
+        digits = len(str(self.last_line))
+        gutter = char_w * (digits + 1.5) + 10 * u
+        by_line: dict[int, list[CodeMarker]] = {}
+        for marker in self.markers:
+            by_line.setdefault(marker.line, []).append(marker)
+        chip_font = QFont(self.font())
+        chip_font.setPixelSize(round(max(font.pixelSize() * 0.82, 12 * u)))
+        chip_font.setBold(True)
+        for row, number in enumerate(range(self.first_line, self.last_line + 1)):
+            y = top + row * line_h
+            rect = QRectF(0, y, self.width(), line_h)
+            here = by_line.get(number, [])
+            if here:
+                colour = QColor(MARK_COLOURS.get(here[0].state.value, "#888888"))
+                tint = QColor(colour)
+                tint.setAlphaF(0.26 if not c.dark else 0.34)
+                p.fillRect(rect, tint)
+                p.fillRect(QRectF(0, y, 6 * u, line_h), colour)
+            p.setFont(font)
+            p.setPen(c.q("muted"))
+            p.drawText(
+                QRectF(0, y, gutter - 8 * u, line_h),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                str(number),
+            )
+            chips_left = self._paint_chips(p, chip_font, here, rect, u) if here else self.width()
+            p.save()
+            p.setClipRect(QRectF(gutter, y, max(chips_left - gutter - 6 * u, 0), line_h))
+            p.setFont(font)
+            self._paint_code(p, number, gutter, y, line_h, metrics)
+            p.restore()
+
+    def _paint_code(
+        self, p: QPainter, number: int, x0: float, y: float, line_h: float, m: QFontMetricsF
+    ) -> None:
+        text = self.lines[number - 1]
+        spans = self.spans[number - 1] if number - 1 < len(self.spans) else []
+        c = self.colours
+        colours = {
+            Kind.PLAIN: c.q("text"),
+            Kind.KEYWORD: c.q("keyword"),
+            Kind.STRING: c.q("string"),
+            Kind.COMMENT: c.q("comment"),
+            Kind.NUMBER: c.q("number"),
+            Kind.BUILTIN: c.q("builtin"),
+            Kind.DEFINITION: c.q("definition"),
+        }
+        pieces: list[tuple[str, Kind]] = []
+        at = 0
+        for span in sorted(spans, key=lambda s: s.start):
+            if span.start > at:
+                pieces.append((text[at : span.start], Kind.PLAIN))
+            pieces.append((text[max(span.start, at) : span.end], span.kind))
+            at = max(at, span.end)
+        pieces.append((text[at:], Kind.PLAIN))
+        x = x0
+        baseline = y + (line_h + m.ascent() - m.descent()) / 2
+        for piece, kind in pieces:
+            if not piece:
+                continue
+            p.setPen(colours[kind])
+            p.drawText(round(x), round(baseline), piece)
+            x += m.horizontalAdvance(piece)
+
+    def _paint_chips(
+        self, p: QPainter, font: QFont, markers: list[CodeMarker], rect: QRectF, u: float
+    ) -> float:
+        """Name chips at the right end of a marked line; returns where they begin."""
+        metrics = QFontMetricsF(font)
+        pad, gap = 8 * u, 6 * u
+        h = min(rect.height() * 0.86, metrics.height() + 6 * u)
+        names = [f"{state_look(m.state).icon} {m.name}" for m in markers]
+        total = sum(metrics.horizontalAdvance(n) + 2 * pad for n in names) + gap * len(names)
+        if total > self.width() * 0.6:  # many parties on one line: their initials
+            names = [f"{state_look(m.state).icon} {_initials(m.name)}" for m in markers]
+        x = self.width() - 10 * u
+        p.setFont(font)
+        for marker, name in zip(reversed(markers), reversed(names), strict=True):
+            w = metrics.horizontalAdvance(name) + 2 * pad
+            chip = QRectF(x - w, rect.center().y() - h / 2, w, h)
+            colour = QColor(MARK_COLOURS.get(marker.state.value, "#888888"))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(colour)
+            p.drawRoundedRect(chip, h / 2, h / 2)
+            p.setPen(QColor("#FFFFFF" if marker.state.value in ("died", "stopped") else "#0B0D10"))
+            p.drawText(chip, Qt.AlignmentFlag.AlignCenter, name)
+            x -= w + gap
+        return x
+
+
+def _initials(name: str) -> str:
+    words = name.split()
+    if len(words) > 1:
+        return "".join(w[0] for w in words if w)[:3]
+    return name[:3]
