@@ -27,8 +27,8 @@ STUCK = "stuck"
 WAITER_CHOICES: tuple[tuple[str, str], ...] = (
     (BROKEN, "BrokenBarrierError"),
     (TIMEOUT_ERROR, "TimeoutError"),
-    (RELEASED, "they are released anyway"),
-    (STUCK, "nothing: they stay stuck in wait()"),
+    (RELEASED, "released anyway"),
+    (STUCK, "stuck in wait()"),
 )
 
 

@@ -4,10 +4,11 @@ Why Qt-free and clocked from outside: the window's timer, the headless lesson te
 screencast ask the same policy with their own clock, so a recording shows exactly the pacing
 that the tests check.  The policy only says when; `next_move` (engine.lessons.flow) says what.
 
-The pacing: a prompt stays up `prompt_s` (and, with a gate, until every party waits for the
-presenter: revealing earlier would make the presenter arrive before the last party); a gate or
-a held stage opens after a `beat_s`; a step ends `end_s` after its run, never before its
-caption could be read, and never before a revealed answer was on screen for `verdict_s`.
+The pacing: a step's run starts after a `lead_s` in which the caption (and the question) can
+be read; a prompt stays up `prompt_s` into the run (and, with a gate, until every party waits
+for the presenter: revealing earlier would make the presenter arrive before the last party); a
+gate or a held stage opens after a `beat_s`; a step ends `end_s` after its run, never before
+its caption could be read, and never before a revealed answer was on screen for `verdict_s`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from engine.model.view_model import RunViewModel
 
 @dataclass(frozen=True)
 class AutoplayTiming:
+    lead_share: float = 0.45  # of the caption's reading time, before the run starts …
+    max_lead_s: float = 7.0  # … but never longer than this
     prompt_s: float = 4.0
     beat_s: float = 1.2
     verdict_s: float = 3.5
@@ -31,23 +34,43 @@ class AutoplayTiming:
     def reading_s(self, text: str) -> float:
         return len(text) / self.reading_chars_per_s
 
+    def lead_s(self, step: Step) -> float:
+        """How long the step's words are shown before its run starts."""
+        return min(self.reading_s(step.caption) * self.lead_share, self.max_lead_s)
+
 
 FAST = AutoplayTiming(
-    prompt_s=0.3, beat_s=0.1, verdict_s=0.2, end_s=0.1, reading_chars_per_s=1e9, step_limit_s=60
+    lead_share=0.0,
+    prompt_s=0.3,
+    beat_s=0.1,
+    verdict_s=0.2,
+    end_s=0.1,
+    reading_chars_per_s=1e9,
+    step_limit_s=60,
 )
 
 
 class AutoplayClock:
-    """Decides, tick by tick, whether → is due; `begin_step` at every new step."""
+    """Decides, tick by tick, whether → is due: `begin_step` at every new step, `run_started`
+    when its run starts (nothing is due before)."""
 
-    def __init__(self, timing: AutoplayTiming = AutoplayTiming()) -> None:
-        self.timing = timing
+    def __init__(self, timing: AutoplayTiming | None = None) -> None:
+        self.timing = timing or AutoplayTiming()
         self._step_t0 = 0.0
+        self._run_t0: float | None = None
         self._since: dict[str, float] = {}
 
     def begin_step(self, now_s: float) -> None:
         self._step_t0 = now_s
+        self._run_t0 = None
         self._since.clear()
+
+    def run_started(self, now_s: float) -> None:
+        self._run_t0 = now_s
+
+    def run_due(self, step: Step, now_s: float) -> bool:
+        """Whether the step's run should start now (its lead is over)."""
+        return self._run_t0 is None and now_s - self._step_t0 >= self.timing.lead_s(step)
 
     def _lasted(self, what: str, holds: bool, now_s: float) -> float:
         """How long `what` has held without a break (0 while it does not)."""
@@ -61,20 +84,23 @@ class AutoplayClock:
     ) -> Move | None:
         """The move to make now, or None to wait; `settled`: the prompt's verdict is known."""
         t = self.timing
+        if self._run_t0 is None:
+            return None
         move = next_move(step, model, revealed)
         in_step = now_s - self._step_t0
+        in_run = now_s - self._run_t0
         ended = model.status.final
         held = barrier_held_for_presenter(step, model)
         gate = self._lasted("gate", move == Move.OPEN_GATE and held, now_s)
         hold = self._lasted("hold", move == Move.CONTINUE, now_s)
         verdict = self._lasted("verdict", settled, now_s)
         after_end = self._lasted("end", ended, now_s)
-        if in_step >= t.step_limit_s:
+        if in_run >= t.step_limit_s:
             return move
         match move:
             case Move.REVEAL:
                 ready = ended or not step.presenter_gate or held
-                return move if in_step >= t.prompt_s and ready else None
+                return move if in_run >= t.prompt_s and ready else None
             case Move.OPEN_GATE:
                 return move if gate >= t.beat_s else None
             case Move.CONTINUE:

@@ -25,6 +25,7 @@ class Autoplay(QObject):
         self.driver = driver
         self.clock = AutoplayClock(timing or AutoplayTiming())
         self.moves = 0
+        driver.autostart_runs = False  # each run starts once its caption had its lead
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
@@ -36,7 +37,10 @@ class Autoplay(QObject):
         return self._timer.isActive()
 
     def start(self) -> None:
-        self.clock.begin_step(time.monotonic())
+        now = time.monotonic()
+        self.clock.begin_step(now)
+        if self.driver.run_requested:  # the step's run was started before autoplay began
+            self.clock.run_started(now)
         self._timer.start()
 
     def stop(self) -> None:
@@ -44,8 +48,14 @@ class Autoplay(QObject):
 
     def _tick(self) -> None:
         d = self.driver
+        now = time.monotonic()
+        if not d.run_requested:
+            if self.clock.run_due(d.step, now):
+                d.start_run()
+                self.clock.run_started(now)
+            return
         move = self.clock.due(
-            d.step, d.model, d.session.prompt_state.revealed, d.verdict.settled, time.monotonic()
+            d.step, d.model, d.session.prompt_state.revealed, d.verdict.settled, now
         )
         if move is not None:
             self.moves += 1

@@ -38,8 +38,7 @@ class CodePane(QWidget):
         self.lines: list[str] = []
         self.spans: list[list[Span]] = []
         self.markers: list[CodeMarker] = []
-        self.first_line = 1  # the first line shown (1-based)
-        self.last_line = 0
+        self.rows: list[int] = []  # the line numbers shown (1-based; blank runs shown once)
         self.code_px = MAX_CODE_PX
 
     # ------------------------------------------------------------------ input
@@ -73,30 +72,48 @@ class CodePane(QWidget):
     def line_text(self, number: int) -> str:
         return self.lines[number - 1] if 1 <= number <= len(self.lines) else ""
 
+    def _rows_from(self, first: int, last: int) -> list[int]:
+        """Line numbers from `first` to `last`, a run of blank lines shown as one."""
+        out: list[int] = []
+        for number in range(first, last + 1):
+            if not self.line_text(number).strip() and out and not self.line_text(out[-1]).strip():
+                continue
+            out.append(number)
+        return out
+
     # ------------------------------------------------------------------ layout
     def _layout(self, title_h: float) -> tuple[QFont, float]:
-        """The code font and line height; sets first_line/last_line to what fits."""
-        u = unit(self.height() if self.window() is None else self.window().height())
+        """The code font and line height; sets `rows` to the lines that fit."""
+        u = unit(self.window().height())
         first, last = self.focus_range()
         room = max(self.height() - title_h - 16 * u, 40.0)
-        wanted = max(last - first + 1, 1)
-        px = min(MAX_CODE_PX * u, room / (wanted * LINE_SPACING))
+        wanted = self._rows_from(first, last)
+        px = min(MAX_CODE_PX * u, room / (max(len(wanted), 1) * LINE_SPACING))
         px = max(px, MIN_CODE_PX * min(u, 1.2))
         self.code_px = px
         line_h = px * LINE_SPACING
         fits = max(int(room // line_h), 1)
-        if fits < wanted:  # too long: keep the worker (where the markers live) in view
-            worker = self.program.lines.line(LineRole.WORKER_DEF) if self.program else None
-            first = worker or first
-            marked = [m.line for m in self.markers]
-            if marked and max(marked) >= first + fits:
-                first = max(max(marked) - fits + 1, 1)
-            if marked and min(marked) < first:
-                first = min(marked)
-        self.first_line, self.last_line = first, min(first + fits - 1, len(self.lines))
+        rows = wanted
+        if fits < len(wanted):  # too long: keep the worker (where the markers live) in view
+            rows = self._rows_from(self._first_kept(first), len(self.lines))[:fits]
+        self.rows = rows
         font = monospace_font()
         font.setPixelSize(max(round(px), 1))
         return font, line_h
+
+    def _first_kept(self, first: int) -> int:
+        """Where a program too long for the pane starts: at the worker, or earlier or later
+        so that every marker is in view (the action's with its def line)."""
+        lines = self.program.lines if self.program else None
+        if lines is None:
+            return first
+        start = lines.line(LineRole.WORKER_DEF) or first
+        marked = [m.line for m in self.markers]
+        if any(m.role == LineRole.ACTION for m in self.markers):
+            start = min(start, lines.line(LineRole.ACTION_DEF) or start)
+        elif marked:
+            start = min(start, min(marked))
+        return start
 
     # ------------------------------------------------------------------ painting
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -129,7 +146,7 @@ class CodePane(QWidget):
         c = self.colours
         metrics = QFontMetricsF(font)
         char_w = metrics.horizontalAdvance("M")
-        digits = len(str(self.last_line))
+        digits = len(str(max(self.rows, default=1)))
         gutter = char_w * (digits + 1.5) + 10 * u
         by_line: dict[int, list[CodeMarker]] = {}
         for marker in self.markers:
@@ -137,7 +154,7 @@ class CodePane(QWidget):
         chip_font = QFont(self.font())
         chip_font.setPixelSize(round(max(font.pixelSize() * 0.82, 12 * u)))
         chip_font.setBold(True)
-        for row, number in enumerate(range(self.first_line, self.last_line + 1)):
+        for row, number in enumerate(self.rows):
             y = top + row * line_h
             rect = QRectF(0, y, self.width(), line_h)
             here = by_line.get(number, [])

@@ -4,7 +4,8 @@ Why a driver apart from the window: the window lays out and listens to keys; the
 the tests press the same "keys" through this object.  It owns the session (step, picks,
 score), one RunController (the frame clock feeding the Qt-free view model) and the switch from
 one step's run to the next: a run still going is stopped first, and the next step's run starts
-once it has ended, so two runs never overlap.
+once it has ended, so two runs never overlap.  A step's run starts with the step, or — when
+`autostart_runs` is off (the autoplay lets the caption be read first) — on `start_run()`.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ class LessonDriver(QObject):
         self.model = controller.model if controller is not None else RunViewModel()
         self.controller = controller or RunController(self.model, self)
         self.speed_factor = speed_factor
-        self._pending: int | None = None
+        self.autostart_runs = True
+        self._wanted = False  # the current step's run was asked for
+        self._run_step: int | None = None  # the step whose run the controller has (or had)
         self._programs: dict[int, Program] = {}
         self._verdict = Verdict.PENDING
         self.controller.frame_ready.connect(self._on_frame)
@@ -84,6 +87,15 @@ class LessonDriver(QObject):
             )
         return self._programs[i]
 
+    @property
+    def run_is_current(self) -> bool:
+        """The controller's run is the current step's (not the last step's, being stopped)."""
+        return self._run_step == self.index
+
+    @property
+    def run_requested(self) -> bool:
+        return self._wanted
+
     def next_move(self) -> Move:
         return next_move(self.step, self.model, self.session.prompt_state.revealed)
 
@@ -93,14 +105,23 @@ class LessonDriver(QObject):
         if not self.session.go(index):
             return False
         self._verdict = Verdict.PENDING
+        self._wanted = False
+        self._run_step = None
+        if self.controller.is_running:
+            self.controller.stop()  # the next run starts once this one has ended
+        else:
+            self.controller.preview(self.step.scenario)
         self.step_changed.emit(index)
         self.prompt_changed.emit()
-        if self.controller.is_running:
-            self._pending = index  # starts when the current run has ended
-            self.controller.stop()
-        else:
-            self._start()
+        if self.autostart_runs:
+            self.start_run()
         return True
+
+    def start_run(self) -> None:
+        """Start the current step's run (at once, or as soon as the previous run has ended)."""
+        self._wanted = True
+        if not self.controller.is_running:
+            self._start()
 
     def advance(self) -> Move:
         """→ : whatever the moment needs (see engine.lessons.flow.next_move)."""
@@ -132,38 +153,39 @@ class LessonDriver(QObject):
         return picked
 
     def shutdown(self) -> None:
-        self._pending = None
+        self._wanted = False
         self.controller.shutdown()
 
     # ------------------------------------------------------------------ the run
     def _start(self) -> None:
         step = self.step
         self.controller.preview(step.scenario)
-        started = self.controller.start(
+        if self.controller.start(
             step.scenario,
             self.speed(step),
             step.seed,
             presenter_gate=step.presenter_gate,
             step_stages=step.step_stages,
-        )
-        if not started:  # cannot happen (the previous run has ended); never leave a step dead
-            self._pending = self.index
+        ):
+            self._run_step = self.index
 
     def _on_run_finished(self, _code: int) -> None:
-        self._judge()
-        if self._pending is not None:
-            self._pending = None
+        if self.run_is_current:
+            self._judge()
+        elif self._wanted:  # the previous step's run has ended: now this step's
             self._start()
+        else:
+            self.controller.preview(self.step.scenario)
 
     def _on_frame(self, now_ns: int) -> None:
-        if self._pending is None:  # the frames of a run being stopped belong to no step
+        if self.run_is_current:  # the frames of a run being stopped belong to no step
             for command in follow_up_commands(self.step, self.model, self.session.prompt_state):
                 self.controller.send(command)
             self._judge()
         self.frame.emit(now_ns)
 
     def _judge(self) -> None:
-        if self._pending is not None:
+        if not self.run_is_current:
             return
         verdict = self.session.judge(self.model)
         if verdict != self._verdict:

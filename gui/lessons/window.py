@@ -10,9 +10,11 @@ driver (gui/lessons/driver.py), which the autoplay and the tests call too.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.lessons import Lesson, Move, choices, truth
 from engine.lessons.code_markers import code_markers
@@ -24,7 +26,7 @@ from gui.lessons.driver import LessonDriver
 from gui.lessons.look import THEME_COLOURS, unit
 
 DEFAULT_SIZE = (1280, 720)
-CODE_SHARE = 0.43  # of the body's width, when the code is shown
+CODE_SHARE = 0.40  # of the body's width, when the code is shown
 NEXT_KEYS = (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space)
 BACK_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_PageUp)
 BLANK_KEYS = (Qt.Key.Key_B, Qt.Key.Key_Period)  # clickers send "." or B for a black screen
@@ -34,12 +36,15 @@ KEY_HELP = (
     ("←  PgUp", "previous step"),
     ("1 – 9", "the room's answer (press again to take it back)"),
     ("G", "open the gate (reveal)"),
+    ("N", "continue to the next stage"),
     ("R", "run this step again"),
     ("C", "show / hide the code"),
     ("B  .", "blank screen"),
     ("F11", "full screen"),
+    ("F1  ?", "these keys"),
     ("Esc", "leave the lesson"),
 )
+HELP_KEYS = (Qt.Key.Key_F1, Qt.Key.Key_Question)
 
 
 class LessonWindow(QWidget):
@@ -73,6 +78,11 @@ class LessonWindow(QWidget):
         self.blank.setObjectName("lesson_blank")
         self.blank.setStyleSheet("background: black;")
         self.blank.hide()
+        self.keys_card = QLabel(self)
+        self.keys_card.setObjectName("lesson_keys")
+        self.keys_card.setTextFormat(Qt.TextFormat.RichText)
+        self.keys_card.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.keys_card.hide()
         self.code_shown = False
         self._started = not autostart  # False: the first show starts step 1
         self._build()
@@ -91,8 +101,8 @@ class LessonWindow(QWidget):
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(0)
-        body.addWidget(self.lanes, 57)
-        body.addWidget(self.code, 43)
+        body.addWidget(self.lanes, 60)
+        body.addWidget(self.code, 40)
         self.body = body
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -148,10 +158,18 @@ class LessonWindow(QWidget):
     # ------------------------------------------------------------------ keys
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if modifiers == Qt.KeyboardModifier.ControlModifier and key == Qt.Key.Key_R:
+            self.driver.go(self.driver.index)  # what the lanes' "run again" hint says
+            return
+        if modifiers:
             super().keyPressEvent(event)
             return
-        if key in NEXT_KEYS:
+        if self.keys_card.isVisible() and key in (*HELP_KEYS, Qt.Key.Key_Escape):
+            self.keys_card.hide()
+        elif key in HELP_KEYS:
+            self.show_keys()
+        elif key in NEXT_KEYS:
             self.driver.advance()
         elif key in BACK_KEYS:
             self.driver.back()
@@ -161,6 +179,9 @@ class LessonWindow(QWidget):
             self.driver.pick(DIGITS[key])
         elif key == Qt.Key.Key_G:
             self._gate()
+        elif key == Qt.Key.Key_N:  # what the lanes' step-through card says
+            if self.driver.next_move() == Move.CONTINUE:
+                self.driver.advance()
         elif key == Qt.Key.Key_R:
             self.driver.go(self.driver.index)
         elif key == Qt.Key.Key_C:
@@ -176,6 +197,27 @@ class LessonWindow(QWidget):
         """G or a click on the gate: the presenter's party arrives (revealing a held prompt)."""
         if self.driver.next_move() in (Move.REVEAL, Move.OPEN_GATE):
             self.driver.advance()
+
+    def show_keys(self) -> None:
+        """F1 / ?: the lesson's keys, over everything (F1, ? or Esc hides them)."""
+        u, c = self.unit, self.colours
+        rows = "".join(
+            f"<tr><td style='padding:{6 * u:.0f}px {24 * u:.0f}px {6 * u:.0f}px 0'><b>{k}</b></td>"
+            f"<td style='padding:{6 * u:.0f}px 0'>{html.escape(what)}</td></tr>"
+            for k, what in KEY_HELP
+        )
+        self.keys_card.setText(f"<table>{rows}</table>")
+        self.keys_card.setStyleSheet(
+            f"QLabel#lesson_keys {{ background: {c.panel}; color: {c.text};"
+            f" font-size: {22 * u:.0f}px; border: 2px solid {c.panel_line};"
+            f" border-radius: {16 * u:.0f}px; padding: {24 * u:.0f}px; }}"
+        )
+        self.keys_card.adjustSize()
+        card = self.keys_card.rect()
+        card.moveCenter(self.rect().center())
+        self.keys_card.move(card.topLeft())
+        self.keys_card.show()
+        self.keys_card.raise_()
 
     def set_blank(self, on: bool) -> None:
         self.blank.setGeometry(self.rect())
@@ -198,6 +240,7 @@ class LessonWindow(QWidget):
         self.code.set_program(None)
         self.set_code_shown(step.show_code)
         self._show_prompt()
+        self._relayout()  # the caption's height follows its text
 
     def _show_prompt(self) -> None:
         driver = self.driver

@@ -17,7 +17,8 @@ from engine.export.line_map import LineRole
 from engine.lessons import FAST, Lesson, Move, Verdict, find_lesson, lesson_names, load_lesson
 from engine.model.view_model import LaneState
 from gui.lessons.autoplay import Autoplay
-from gui.lessons.window import LessonWindow
+from gui.lessons.window import KEY_HELP, LessonWindow
+from tests.paths import ROOT
 
 RUN_MS = 30_000
 # The offscreen platform says this when a window's size hints change; nothing is wrong.
@@ -118,6 +119,18 @@ def test_clicker_keys_move_blank_and_leave(qtbot: QtBot, window: LessonWindow) -
     assert not driver.controller.is_running
 
 
+def test_f1_shows_the_keys_the_docs_list(qtbot: QtBot, window: LessonWindow) -> None:
+    key(qtbot, window, Qt.Key.Key_F1)
+    assert window.keys_card.isVisible()
+    assert window.rect().contains(window.keys_card.geometry())
+    key(qtbot, window, Qt.Key.Key_Escape)  # Esc hides the keys first, the lesson stays
+    assert not window.keys_card.isVisible() and window.isVisible()
+    docs = (ROOT / "docs" / "lessons.md").read_text(encoding="utf-8")
+    for keys, _what in KEY_HELP:
+        for single in keys.split("  "):
+            assert single in docs, single
+
+
 def test_the_caption_and_counter_are_readable_on_a_720p_projector(
     qtbot: QtBot, window: LessonWindow
 ) -> None:
@@ -160,7 +173,7 @@ class MarkerCheck:
 
     def check(self, _now_ns: int) -> None:
         window = self.window
-        if not window.code_shown or window.driver._pending is not None:
+        if not window.code_shown or not window.driver.run_is_current:
             return
         window._update_markers(window.driver.controller.clock())
         program = window.driver.program()
@@ -177,6 +190,8 @@ class MarkerCheck:
             elif marker.role == LineRole.WORK:
                 assert calls & {"time.sleep", "busy_work"}
             self.marked_states.add(state)
+        window.code.repaint()  # lays out: every marked line must be in view
+        assert {m.line for m in markers} <= set(window.code.rows)
         ours = lanes[: len(window.driver.step.scenario.party)]
         busy = {lane.index for lane in ours if lane.state in (LaneState.WORKING, LaneState.WAITING)}
         assert busy <= {m.party for m in markers}

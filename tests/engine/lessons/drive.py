@@ -51,6 +51,7 @@ def play_step(
     model = RunViewModel()
     clock = AutoplayClock(FAST)
     clock.begin_step(time.monotonic())
+    clock.run_started(time.monotonic())
     if pick is not None and step.prompt is not None:
         assert session.pick(pick)
     moves: list[Move] = []
