@@ -22,6 +22,7 @@ from gui.style.palette import monospace_font, state_look
 LINE_SPACING = 1.3
 MAX_CODE_PX = 24.0  # at 720 px high (scaled with the window)
 MIN_CODE_PX = 13.0
+KEPT_CHARS = 26  # of a marked line's statement, never covered by a marker
 TITLE = "The same run as a Python program"
 
 
@@ -171,7 +172,10 @@ class CodePane(QWidget):
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 str(number),
             )
-            chips_left = self._paint_chips(p, chip_font, here, rect, u) if here else self.width()
+            chips_left: float = self.width()
+            if here:
+                keep = self._kept_x(number, gutter, metrics) + 10 * u
+                chips_left = self._paint_chips(p, chip_font, here, rect, keep, u)
             p.save()
             p.setClipRect(QRectF(gutter, y, max(chips_left - gutter - 6 * u, 0), line_h))
             p.setFont(font)
@@ -210,18 +214,36 @@ class CodePane(QWidget):
             p.drawText(round(x), round(baseline), piece)
             x += m.horizontalAdvance(piece)
 
+    def _kept_x(self, number: int, x0: float, metrics: QFontMetricsF) -> float:
+        """Where the chips may begin on line `number`: after its statement (the start of a
+        long line at least), so that a marker never hides the code it points at."""
+        text = self.line_text(number).rstrip()
+        indent = len(text) - len(text.lstrip())
+        return x0 + metrics.horizontalAdvance(text[: indent + KEPT_CHARS])
+
     def _paint_chips(
-        self, p: QPainter, font: QFont, markers: list[CodeMarker], rect: QRectF, u: float
+        self,
+        p: QPainter,
+        font: QFont,
+        markers: list[CodeMarker],
+        rect: QRectF,
+        keep: float,
+        u: float,
     ) -> float:
-        """Name chips at the right end of a marked line; returns where they begin."""
+        """Name chips at the right end of a marked line, right of `keep` if they can be (full
+        names, else initials); returns where they begin."""
         metrics = QFontMetricsF(font)
         pad, gap = 8 * u, 6 * u
         h = min(rect.height() * 0.86, metrics.height() + 6 * u)
+        right = self.width() - 10 * u
+
+        def width(names: list[str]) -> float:
+            return sum(metrics.horizontalAdvance(n) + 2 * pad + gap for n in names)
+
         names = [f"{state_look(m.state).icon} {m.name}" for m in markers]
-        total = sum(metrics.horizontalAdvance(n) + 2 * pad for n in names) + gap * len(names)
-        if total > self.width() * 0.6:  # many parties on one line: their initials
+        if right - width(names) < keep:
             names = [f"{state_look(m.state).icon} {_initials(m.name)}" for m in markers]
-        x = self.width() - 10 * u
+        x = right
         p.setFont(font)
         for marker, name in zip(reversed(markers), reversed(names), strict=True):
             w = metrics.horizontalAdvance(name) + 2 * pad

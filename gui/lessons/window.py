@@ -20,10 +20,11 @@ from engine.lessons import Lesson, Move, choices, truth
 from engine.lessons.code_markers import code_markers
 from gui.features.presentation import Look
 from gui.lanes.view import LanesView
-from gui.lessons.cards import CaptionBar, LessonHeader, PromptCard, PromptView
+from gui.lessons.cards import CaptionBar, LessonHeader
 from gui.lessons.code_pane import CodePane
 from gui.lessons.driver import LessonDriver
 from gui.lessons.look import THEME_COLOURS, unit
+from gui.lessons.prompt_card import PromptCard, PromptView
 
 DEFAULT_SIZE = (1280, 720)
 CODE_SHARE = 0.40  # of the body's width, when the code is shown
