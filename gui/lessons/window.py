@@ -38,7 +38,7 @@ KEY_HELP = (
     ("1 – 9", "the room's answer (press again to take it back)"),
     ("G", "open the gate (reveal)"),
     ("N", "continue to the next stage"),
-    ("R", "run this step again"),
+    ("R  Ctrl+R", "run this step again"),
     ("C", "show / hide the code"),
     ("B  .", "blank screen"),
     ("F11", "full screen"),
@@ -66,7 +66,6 @@ class LessonWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("lesson_window")
         self.setWindowTitle(f"{lesson.title} — Barrier Visualiser")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.driver = LessonDriver(lesson, speed_factor=speed_factor, parent=self)
         self.look = Look(theme, 1.0, presenting)
         self.colours = THEME_COLOURS.get(theme, THEME_COLOURS["light"])
@@ -102,9 +101,8 @@ class LessonWindow(QWidget):
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(0)
-        body.addWidget(self.lanes, 60)
-        body.addWidget(self.code, 40)
-        self.body = body
+        body.addWidget(self.lanes, round(100 * (1 - CODE_SHARE)))
+        body.addWidget(self.code, round(100 * CODE_SHARE))
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
@@ -153,8 +151,6 @@ class LessonWindow(QWidget):
         self.caption.setFixedHeight(self.caption.height_for(width))
         self.prompt.setFixedHeight(self.prompt.height_for(width))
         self.prompt.setVisible(self.prompt.view is not None)
-        self.body.setStretch(0, round(100 * (1 - CODE_SHARE)))
-        self.body.setStretch(1, round(100 * CODE_SHARE))
 
     # ------------------------------------------------------------------ keys
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -168,6 +168,7 @@ class MarkerCheck:
     def __init__(self, window: LessonWindow) -> None:
         self.window = window
         self.frames = 0
+        self.steps: set[int] = set()  # the steps with at least one frame checked
         self.marked_states: set[LaneState] = set()
         window.driver.frame.connect(self.check)
 
@@ -196,6 +197,7 @@ class MarkerCheck:
         busy = {lane.index for lane in ours if lane.state in (LaneState.WORKING, LaneState.WAITING)}
         assert busy <= {m.party for m in markers}
         self.frames += 1
+        self.steps.add(window.driver.index)
 
 
 @pytest.mark.slow
@@ -217,8 +219,9 @@ def test_a_whole_lesson_autoplays_offscreen_with_markers_that_match_the_lanes(
         asked = [i for i, step in enumerate(lesson.steps) if step.prompt is not None]
         assert sorted(verdicts) == asked
         assert all(verdicts[i] == Verdict.UNANSWERED for i in asked)  # nobody picked: shown
-        if any(step.show_code for step in lesson.steps):
-            assert check.frames > 20
-            assert {LaneState.WORKING, LaneState.WAITING} <= check.marked_states
+        # How many frames a step gets depends on the machine; every step with the code shown
+        # gets some, and the held gates make sure waiting parties were among them.
+        assert check.steps == {i for i, step in enumerate(lesson.steps) if step.show_code}
+        assert LaneState.WAITING in check.marked_states
     finally:
         window.driver.shutdown()

@@ -43,6 +43,7 @@ def independent_truth(step: Step, events: list[Event]) -> str:
     raise AssertionError(prompt.answer)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", lesson_names())
 def test_every_step_runs_and_every_answer_comes_from_the_run(name: str) -> None:
     lesson = find_lesson(name)
