@@ -24,6 +24,7 @@ MAX_CODE_PX = 24.0  # at 720 px high (scaled with the window)
 MIN_CODE_PX = 13.0
 KEPT_CHARS = 26  # of a marked line's statement, never covered by a marker
 TITLE = "The same run as a Python program"
+GATED_TITLE = "The same run as Python (here the presenter is one more party)"
 
 
 class CodePane(QWidget):
@@ -41,10 +42,14 @@ class CodePane(QWidget):
         self.markers: list[CodeMarker] = []
         self.rows: list[int] = []  # the line numbers shown (1-based; blank runs shown once)
         self.code_px = MAX_CODE_PX
+        self.title = TITLE
 
     # ------------------------------------------------------------------ input
-    def set_program(self, program: Program | None) -> None:
+    def set_program(self, program: Program | None, *, presenter: bool = False) -> None:
+        """Show `program`; `presenter`: the run has the presenter's party, which the program
+        (the scenario alone) does not, so the title says so."""
         self.program = program
+        self.title = GATED_TITLE if presenter else TITLE
         self.lines = program.text.rstrip("\n").split("\n") if program else []
         self.spans = highlight(program.text) if program else []
         self.markers = []
@@ -136,7 +141,9 @@ class CodePane(QWidget):
             p.drawText(
                 QRectF(14 * u, 6 * u, self.width() - 28 * u, title_h - 6 * u),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                TITLE,
+                QFontMetricsF(title_font).elidedText(
+                    self.title, Qt.TextElideMode.ElideRight, self.width() - 28 * u
+                ),
             )
             font, line_h = self._layout(title_h)
             self._paint_lines(p, font, line_h, title_h, u)

@@ -51,7 +51,7 @@ def remembered_theme() -> str:
     return theme if theme in THEMES else "light"
 
 
-class LessonSession:
+class LessonApp:
     """One lesson window's life: how it starts, plays, records and ends (the exit code)."""
 
     def __init__(self, window: LessonWindow, options: LessonWindowOptions) -> None:
@@ -141,7 +141,7 @@ def _run(options: LessonWindowOptions, lesson: Lesson) -> int:
         speed_factor=options.speed,
         autostart=False,
     )
-    session = LessonSession(window, options)
+    session = LessonApp(window, options)
     app.aboutToQuit.connect(window.driver.shutdown)
     if options.size is not None:
         window.resize(*options.size)

@@ -226,7 +226,7 @@ class LessonWindow(QWidget):
         self.code_shown = on
         self.code.setVisible(on)
         if on:
-            self.code.set_program(self.driver.program())
+            self.code.set_program(self.driver.program(), presenter=self.driver.step.presenter_gate)
             self._update_markers(self.driver.controller.clock())
 
     # ------------------------------------------------------------------ the step on screen
