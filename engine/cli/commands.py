@@ -15,6 +15,7 @@ from engine.cli.options import (
     AnalyzeOptions,
     CodeOptions,
     HeadlessOptions,
+    LessonListOptions,
     PresetsOptions,
     ReplayOptions,
     RunOptions,
@@ -124,6 +125,10 @@ def run_headless(options: HeadlessOptions) -> int:
                 from engine.cli.analyze import cmd_analyze
 
                 return cmd_analyze(options.log, options.json)
+            case LessonListOptions():
+                from engine.cli.lessons import cmd_lessons
+
+                return cmd_lessons(options)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -78,6 +78,20 @@ class AnalyzeOptions:
     json: bool = False
 
 
+@dataclass(frozen=True)
+class LessonListOptions:
+    """`lesson --list` (or `lesson` with no NAME): the lessons, headless.  `listing` is False
+    when no NAME was given without --list: the list then follows a one-line error."""
+
+    listing: bool = True
+
+
 HeadlessOptions = (
-    RunOptions | PresetsOptions | CodeOptions | ReplayOptions | TraceOptions | AnalyzeOptions
+    RunOptions
+    | PresetsOptions
+    | CodeOptions
+    | ReplayOptions
+    | TraceOptions
+    | AnalyzeOptions
+    | LessonListOptions
 )

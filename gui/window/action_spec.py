@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QStyle
 
 from gui.features.exports import Exports
 from gui.features.failure_actions import FailureCommands
+from gui.features.lessons import LessonLauncher
 from gui.features.presentation import Presentation
 from gui.features.replay_bar import ReplayBar
 from gui.features.run_commands import RunCommands
@@ -45,6 +46,7 @@ class Features:
     files: ScenarioFiles
     trace: TraceMode
     window: WindowCommands
+    lessons: LessonLauncher
 
 
 @dataclass(frozen=True)

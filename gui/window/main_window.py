@@ -28,6 +28,7 @@ from gui.editor.panel import ScenarioPanel
 from gui.features.exports import Exports
 from gui.features.failure_actions import FailureCommands
 from gui.features.host import APP_NAME, Host
+from gui.features.lessons import LessonLauncher
 from gui.features.presentation import Look, Presentation
 from gui.features.replay_bar import ReplayBar
 from gui.features.run_commands import RunCommands
@@ -76,15 +77,17 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.stage = StageLayout(self, self.dock, self.live_split, self.main_split)
         host = Host(self, self.statusBar(), on_stage=self.lanes.show_notice)
+        presentation = Presentation(self.settings, self)
         self.features = Features(
             run=RunCommands(self.controller, self.panel, host),
             failures=FailureCommands(self.controller, host),
-            presentation=Presentation(self.settings, self),
+            presentation=presentation,
             exports=Exports(self.controller, self.panel, lambda: self.timeline, host),
             replay=ReplayBar(self.controller, host),
             files=ScenarioFiles(self.panel, host),
             trace=TraceMode(self.controller, self.panel, host),
             window=self,
+            lessons=LessonLauncher(host, lambda: presentation.theme, lambda: presentation.active),
         )
         self.commands = BoundActions(self, self.features)
         self.commands.build_menus(self.menuBar())
@@ -311,6 +314,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.features.lessons.close()
         self.save_settings()
         self.controller.shutdown()
         super().closeEvent(event)
