@@ -18,11 +18,13 @@ from engine.core.events import Event
 from engine.core.outcome import decide_outcome
 from engine.scenario import Scenario, scenario_to_dict
 from engine.sources.base import DEFAULT_STUCK_GRACE_S, Source, scaled_plan
-from engine.sources.commands import Capability, Command
+from engine.sources.commands import Capability, Command, FetchStack
 from engine.sources.processes.party import PartyJob, measure_cpu_rate
 from engine.sources.processes.pump import RunPump
+from engine.sources.stack_dump import DUMP_SIGNAL, StackDumps
 
 EVERY_RUN_CAN = frozenset({Capability.STOP, Capability.ABORT, Capability.RESET, Capability.KILL})
+STACKS = frozenset({Capability.STACKS} if DUMP_SIGNAL is not None else ())
 
 
 class Runner(Source):
@@ -64,6 +66,7 @@ class Runner(Source):
         self.step_gate: Any = self._ctx.RawValue("i", 0) if step_stages else None
         self.capabilities = (
             EVERY_RUN_CAN
+            | STACKS
             | ({Capability.GATE} if presenter_gate else set())
             | ({Capability.STEP} if step_stages else set())
         )
@@ -71,6 +74,7 @@ class Runner(Source):
             self.parties, self._action(), self.timeout, ctx=self._ctx
         )
         self._pump: RunPump | None = None  # made by start(), so an unstarted Runner holds no fds
+        self._stack_dumps: StackDumps | None = None  # made by start(): a temporary folder
 
     def _action(self) -> MessageAction | None:
         action = self.scenario.action
@@ -80,6 +84,8 @@ class Runner(Source):
 
     # ----------------------------------------------------------------- caller side
     def start(self) -> None:
+        if STACKS:
+            self._stack_dumps = StackDumps(self._answer_stack)
         self._pump = RunPump(
             self._ctx,
             self.scenario,
@@ -98,8 +104,19 @@ class Runner(Source):
 
     # ----------------------------------------------------------------- pump side
     def _accept(self, command: Command) -> None:
-        if self._pump is not None:
+        if isinstance(command, FetchStack):  # asking a process needs no pump: see stack_dump
+            self._fetch_stack(command.party)
+        elif self._pump is not None:
             self._pump.request(command)
+
+    def _fetch_stack(self, party: int) -> None:
+        pump, dumps = self._pump, self._stack_dumps
+        if pump is None or dumps is None:
+            return
+        procs = list(pump.procs)
+        ended = pump.state.exitcodes.get(party) is not None
+        pid = procs[party].pid if 0 <= party < len(procs) and not ended else None
+        dumps.fetch(party, pid, party)
 
     def _jobs(self) -> list[PartyJob]:
         rate = measure_cpu_rate() if self.scenario.workload == "cpu" else 0.0
@@ -124,9 +141,13 @@ class Runner(Source):
                 self.scenario.workload,
                 rate,
                 spec.fault_stage - 1 if spec.fault == "crash" else None,
+                stack_file=self._stack_file(i),
             )
             for i, spec in enumerate(self.scenario.party)
         ] + presenter
+
+    def _stack_file(self, party: int) -> str | None:
+        return self._stack_dumps.path(party) if self._stack_dumps is not None else None
 
     def _run_start_event(self) -> Event:
         s = self.scenario
@@ -158,4 +179,6 @@ class Runner(Source):
         pump = self._pump
         assert pump is not None
         state = pump.run(self._run_start_event())
+        if self._stack_dumps is not None:
+            self._stack_dumps.close()
         self._finish(decide_outcome(self.events, state.exitcodes, state.stopped, state.failure))
