@@ -7,6 +7,8 @@ the model once, with geometry and fonts cached until the size or the party list 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QMenu, QSizePolicy, QWidget
@@ -20,6 +22,8 @@ from gui.lanes.painter import RowPainter
 from gui.lanes.prompts import paint_prompts
 from gui.lanes.style import DEFAULT_STYLE, LaneStyle
 
+# Something painted over the lanes by a feature (e.g. gui/lanes/last_arriver.py), after them.
+LaneOverlay = Callable[[QPainter, LaneGeometry, RunViewModel, int], None]
 BACKGROUND = QColor("#FFFFFF")
 EMPTY_HINT = "Choose a scenario on the left, then press Run (Ctrl+R)."
 
@@ -45,6 +49,7 @@ class LanesView(QWidget):
         self.style_ = DEFAULT_STYLE
         self._alert_banner = AlertBanner()
         self.can_kill = False  # set by the window: the active source supports kill_party
+        self.overlays: list[LaneOverlay] = []  # painted after the lanes, in order
 
     def set_style(self, style: LaneStyle) -> None:
         """Theme and presentation scaling (one re-layout, then cached like the size)."""
@@ -113,6 +118,8 @@ class LanesView(QWidget):
             rows.paint(p, model, self._now_ns)
             paint_gate(p, geometry, model, self._now_ns)
             paint_failure_marks(p, geometry, model)
+            for overlay in self.overlays:
+                overlay(p, geometry, model, self._now_ns)
             paint_prompts(p, geometry, model, self._now_ns)
         finally:
             p.end()

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QStyle
 
+from gui.analysis.feature import AnalysisFeature
 from gui.features.exports import Exports
 from gui.features.failure_actions import FailureCommands
 from gui.features.presentation import Presentation
@@ -45,6 +46,7 @@ class Features:
     files: ScenarioFiles
     trace: TraceMode
     window: WindowCommands
+    analysis: AnalysisFeature
 
 
 @dataclass(frozen=True)

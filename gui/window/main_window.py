@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.model.view_model import RunViewModel
+from gui.analysis.feature import AnalysisFeature
 from gui.editor.panel import ScenarioPanel
 from gui.features.exports import Exports
 from gui.features.failure_actions import FailureCommands
@@ -77,6 +78,12 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.stage = StageLayout(self, self.dock, self.live_split, self.main_split)
         host = Host(self, self.statusBar())
+        self.analysis = AnalysisFeature(
+            self.controller, self.settings, self.lanes, lambda: self._timeline, self
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.analysis.dock)
+        self.tabifyDockWidget(self.dock, self.analysis.dock)  # a tab beside the editor
+        self.dock.raise_()
         self.features = Features(
             run=RunCommands(self.controller, self.panel, host),
             failures=FailureCommands(self.controller, host),
@@ -86,6 +93,7 @@ class MainWindow(QMainWindow):
             files=ScenarioFiles(self.panel, host),
             trace=TraceMode(self.controller, self.panel, host),
             window=self,
+            analysis=self.analysis,
         )
         self.commands = BoundActions(self, self.features)
         self.commands.build_menus(self.menuBar())
@@ -155,12 +163,14 @@ class MainWindow(QMainWindow):
         self.lanes.gate_clicked.connect(f.run.release_gate)
         self.lanes.kill_requested.connect(f.failures.kill)
         f.presentation.presenting_changed.connect(self.stage.set_presenting)
+        f.presentation.presenting_changed.connect(f.analysis.set_presenting)
         f.presentation.look_changed.connect(self._apply_look)
         for changed in (
             f.presentation.presenting_changed,
             f.presentation.look_changed,
             f.exports.recording_changed,
             f.run.options_changed,
+            f.analysis.shown_changed,
         ):
             changed.connect(lambda *_: self.commands.sync_checks())
 
@@ -214,6 +224,7 @@ class MainWindow(QMainWindow):
     def _apply_look(self, look: Look) -> None:
         """Theme and text size to every view: once per change, never per frame."""
         self.lanes.set_style(look.lane_style())
+        self.analysis.set_look(look)
         self.log.set_look(look.dark, TEXT_PT * look.log_scale)
         self.log.update_from(self.model)
         self.toolbar.setStyleSheet(f"QToolButton, QLabel {{ font-size: {look.toolbar_px}px; }}")
