@@ -145,15 +145,16 @@ class PartyBars(QWidget):
     def _paint_row(self, p: QPainter, row: PartyWaitStates, y: float, scale: int) -> None:
         look = self.look
         h = self._row_h()
-        name_w = min(self.width() * 0.34, look.px() * 9)
+        name_w = min(self.width() * 0.38, look.px() * 10)
         text = QColor(look.q("text"))
         p.setFont(self._name_font)
         p.setPen(text)
-        name = self.name(row.party)
-        if row.last_count:
-            name = f"{name} ⚑{row.last_count}"
-        shown = self._name_metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, name_w - 6)
-        p.drawText(QRectF(0, y, name_w, h), LEFT, shown)
+        flag = f" ⚑{row.last_count}" if row.last_count else ""  # stages it arrived last in
+        room = name_w - 6 - self._name_metrics.horizontalAdvance(flag)
+        name = self._name_metrics.elidedText(
+            self.name(row.party), Qt.TextElideMode.ElideRight, room
+        )
+        p.drawText(QRectF(0, y, name_w, h), LEFT, name + flag)
         value_w = self._value_w
         x0 = name_w + 4
         reach = max(self.width() - x0 - value_w, 10.0)

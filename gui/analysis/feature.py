@@ -140,6 +140,10 @@ class AnalysisFeature(QObject):
                 self.pane.missing.set_stack(answer(party, None, ProcessState.UNKNOWN, note=why))
         self._text_at = 0.0
 
+    def close(self) -> None:
+        """The window closes: the what-if worker (if one is waiting) leaves now."""
+        self.live.close()
+
     # ------------------------------------------------------------------ every frame
     def on_frame(self, now_ns: int) -> None:
         self.frames += 1

@@ -47,10 +47,15 @@ class BalanceGauges(QWidget):
 
     def set_states(self, states: RunWaitStates | None) -> None:
         if states is not self.states:
+            before = self.sizeHint()
             self.states = states
+            if self.sizeHint() != before:
+                self.updateGeometry()
             self.update()
 
     def sizeHint(self) -> QSize:
+        if self.states is None or not self.states.stages:  # the one-line hint
+            return QSize(300, round(self.look.px() * 3))
         line = self.look.px() * 1.5
         return QSize(300, round(line * 2.2 + 12 + line * 3.4))
 

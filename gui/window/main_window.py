@@ -291,4 +291,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
         self.controller.shutdown()
+        self.analysis.close()
         super().closeEvent(event)

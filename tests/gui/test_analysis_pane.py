@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from engine.model.missing import MissingThreshold
 from engine.model.wait_states import WhatIfModel, analyse_events, describe_what_if
 from engine.scenario import parse_scenario
 from engine.scenario.presets import load_preset
 from engine.sources.tracer.runner import TraceRunner
+from gui.analysis.feature import read_threshold
 from gui.analysis.live import WhatIfChoice
 from gui.window.main_window import MainWindow
 from gui.window.settings import open_settings
@@ -182,3 +184,19 @@ def test_who_is_missing_shows_a_traced_process_spinning_in_its_loop(
     assert "▶ <b>spin</b> (spin_forever.py:" in text and "total += 1" in text
     window.controller.stop()
     qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS)
+
+
+def test_the_threshold_is_set_in_the_pane_and_remembered(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    panel = window.analysis.pane.missing
+    panel.factor.setValue(5.0)
+    panel.floor.setValue(7.5)
+    assert window.analysis.threshold == MissingThreshold(5.0, 7.5)
+    assert read_threshold(window.settings) == MissingThreshold(5.0, 7.5)
+    hostile = open_settings(tmp_path / "hostile.ini")
+    hostile.setValue("analysis/missing_factor", "lots")
+    assert read_threshold(hostile) == MissingThreshold()  # unreadable: the defaults
+    hostile.setValue("analysis/missing_factor", "-4")
+    hostile.setValue("analysis/missing_floor_s", "1e9")
+    assert read_threshold(hostile) == MissingThreshold(1.0, 3600.0)  # clamped to the spin boxes
