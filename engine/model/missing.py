@@ -6,9 +6,12 @@ the one place that interprets them.  Time passes without events, so the caller s
 is; the threshold says how long is too long.
 
 A stage waits from its first arrival until it trips.  Too long is `factor` × the median time a
-stage took so far (first release − its start), and at least `floor_s`: a first stage, with no
-median yet, waits `floor_s`.  The parties listed are those that have not arrived at that stage:
-still working, waiting at another barrier (a traced program), or gone (died, or finished).
+stage took so far (first release − its start), and at least `floor_s`.  Before any stage has
+tripped, the median is that of the parties that reached the first stage (arrival − work
+start): a demo whose parties all work 1–4 s is not "missing" anyone, a hang still is.
+
+The parties listed are those that have not arrived at that stage: still working, waiting at
+another barrier (a traced program), or gone (died, or finished).
 """
 
 from __future__ import annotations
@@ -92,6 +95,17 @@ def stage_times(book: StageBook) -> list[float]:
     return out
 
 
+def arrived_work_s(record: StageRecord, t0_ns: int | None) -> float | None:
+    """The median time the parties that reached this stage took (arrival − work start): the
+    "stage time so far" of a first stage, before any stage has tripped."""
+    took = [
+        (t - start) / 1e9
+        for p, t in record.arrivals.items()
+        if (start := record.work_starts.get(p, t0_ns)) is not None and t >= start
+    ]
+    return statistics.median(took) if took else None
+
+
 class MissingWatch:
     """Finds the missing parties for a view model; the median stage time is kept until a new
     stage trips, so asking every frame stays cheap for 256 parties × 100 stages."""
@@ -132,13 +146,19 @@ class MissingWatch:
         waited = now_ns - since
         if waited < threshold.floor_s * 1e9:  # cheap exit: no median needed yet
             return None
-        limit = round(threshold.seconds(self.median_s(book)) * 1e9)
-        if waited < limit:
-            return None
         record = book.get(*key) or book.get(book.run_barrier, key[1])
         if record is None or record.releases:
             return None
-        return self._report(lanes, record, parties, barriers, since, waited, limit)
+        median = self.median_s(book)
+        if median is None:  # the first stage: how long the parties that came took
+            median = arrived_work_s(record, book.t0_ns)
+        limit = round(threshold.seconds(median) * 1e9)
+        if waited < limit:
+            return None
+        report = self._report(lanes, record, parties, barriers, since, waited, limit)
+        # everyone came and it still waits (a party died inside wait(): wedged): the failure
+        # facts tell that story; nobody is missing
+        return report if report.parties or report.absent else None
 
     @staticmethod
     def _report(

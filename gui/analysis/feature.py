@@ -130,6 +130,9 @@ class AnalysisFeature(QObject):
         self.dock.setStyleSheet(f"QDockWidget {{ font-size: {round(pane.px())}px; }}")
         width = STAGE_WIDTH if look.presenting else DESK_WIDTH
         self.dock.setMinimumWidth(round(width * min(look.font_scale, 1.6)))
+        self._drawn = (-1, -1)  # every section again, in the new look (frames may have stopped)
+        if self.shown:
+            self._draw()
 
     def fetch(self, parties: list[int]) -> None:
         """Ask the source for these parties' stacks (answers come in later frames)."""

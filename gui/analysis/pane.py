@@ -17,7 +17,7 @@ from gui.analysis.gauges import BalanceGauges
 from gui.analysis.live import LiveAnalysis
 from gui.analysis.look import PaneLook
 from gui.analysis.missing_panel import MissingPanel
-from gui.analysis.what_if_panel import WhatIfPanel, escape
+from gui.analysis.what_if_panel import LINK_DARK, LINK_LIGHT, WhatIfPanel, escape
 
 
 def section(title: str) -> QLabel:
@@ -63,6 +63,7 @@ class AnalysisPane(QScrollArea):
         self.look = look
         self.inner.setStyleSheet(look.style_sheet())
         self.missing.muted = look.colours.hint
+        self.what_if.set_link_colour(LINK_DARK if look.dark else LINK_LIGHT)
         self.bars.set_look(look)
         self.gauges.set_look(look)
 

@@ -23,6 +23,7 @@ from engine.model.wait_states import WhatIf, describe_what_if
 from gui.analysis.live import WhatIfChoice
 
 MIN_PERCENT, MAX_PERCENT = 30, 200
+LINK_LIGHT, LINK_DARK = "#0B5CAD", "#8CCBFF"  # WCAG AA on white / on the dark ground
 
 
 def escape(text: str) -> str:
@@ -82,6 +83,7 @@ class WhatIfPanel(QWidget):
         self._names: list[str] = []
         self._top: list[WhatIf] = []
         self._shown: tuple[object, ...] = ()
+        self.link_colour = LINK_LIGHT  # readable on the pane's ground (set with the theme)
         self.party.currentIndexChanged.connect(self._changed)
         self.slider.valueChanged.connect(self._changed)
         self.balance.toggled.connect(self._changed)
@@ -123,6 +125,10 @@ class WhatIfPanel(QWidget):
         elif w.party is not None and w.factor is not None:
             self.set_choice(WhatIfChoice(w.party, w.factor))
 
+    def set_link_colour(self, colour: str) -> None:
+        """The links' colour for the theme (the ranked what-ifs are worded again)."""
+        self.link_colour, self._shown = colour, ()
+
     # ------------------------------------------------------------------ the analysis
     def show_analysis(
         self, names: list[str], ghost: WhatIf | None, top: list[WhatIf], several: bool
@@ -152,8 +158,9 @@ class WhatIfPanel(QWidget):
         if not top:
             self.top.setText("")
             return
+        style = f"color:{self.link_colour}"
+        words = [escape(describe_what_if(w, names, several)) for w in top]
         items = "".join(
-            f'<li><a href="{i}">{escape(describe_what_if(w, names, several))}</a></li>'
-            for i, w in enumerate(top)
+            f'<li><a href="{i}" style="{style}">{text}</a></li>' for i, text in enumerate(words)
         )
         self.top.setText(f"<b>Most valuable</b> (click to show):<ol style='margin:0'>{items}</ol>")

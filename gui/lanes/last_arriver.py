@@ -37,12 +37,14 @@ def _labels(lasts: dict[StageKey, int | None]) -> dict[int, list[str]]:
     return out
 
 
-def flag_text(stages: list[str], compact: bool) -> str:
+def flag_text(stages: list[str], compact: bool, short: bool = False) -> str:
+    """ "⚑ last: 1, 3" — or, with less room, "⚑ 1, 3" (short) or "⚑" (compact)."""
     if compact:
         return FLAG
-    if len(stages) > MAX_LISTED:
-        return f"{FLAG} last ×{len(stages)}"
-    return f"{FLAG} last: {', '.join(stages)}"
+    listed = f"×{len(stages)}" if len(stages) > MAX_LISTED else ", ".join(stages)
+    if short:
+        return f"{FLAG} {listed}"
+    return f"{FLAG} last ×{len(stages)}" if len(stages) > MAX_LISTED else f"{FLAG} last: {listed}"
 
 
 class LastArriverMarks:
@@ -109,9 +111,15 @@ class LastArriverMarks:
         pills = []
         for party, stages in marks.items():
             if 0 <= party < g.rows:
-                text = flag_text(stages, short)
-                w = metrics.horizontalAdvance(text) + h * 0.6 if g.row_h >= TINY_ROW_PX else h
-                x = g.gate_x + max(g.bar_h * 0.3, 4.0)
+                pad = max(g.bar_h * 0.3, 4.0)
+                x = g.gate_x + pad
+                room = g.width - 2 - x
+                for text in (flag_text(stages, short), flag_text(stages, short, short=True)):
+                    w = metrics.horizontalAdvance(text) + h * 0.6 if g.row_h >= TINY_ROW_PX else h
+                    if w <= room:
+                        break
+                else:  # no room past the gate (big text on stage): just before it
+                    x = g.gate_x - pad - w
                 pills.append((QRectF(x, g.row_centre(party) - h / 2, w, h), text))
         self._pills_for, self._pill_cache = (g, marks), pills
         return pills

@@ -114,3 +114,22 @@ def test_a_bad_threshold_is_refused() -> None:
         MissingThreshold(factor=0.0)
     with pytest.raises(ValueError):
         MissingThreshold(floor_s=-1.0)
+
+
+def test_a_stage_everyone_reached_is_missing_nobody() -> None:
+    model = two_stage_run({0: 1.5, 1: 1.6, 2: 1.7})  # all arrived; it never tripped (wedged)
+    assert model.missing(60 * S) is None
+
+
+def test_a_first_stage_goes_by_how_long_the_parties_that_came_took() -> None:
+    model = RunViewModel()
+    model.apply(
+        [ev("run_start", 0, names=NAMES, parties=3, stages=1)]
+        + [ev("work_start", 0, p, 0, planned_s=1.0) for p in range(3)]
+        + [ev("arrive", 1.4, 0, 0), ev("arrive", 1.6, 1, 0)]  # they took 1.4 and 1.6 s
+    )
+    # median 1.5 s × 3 = 4.5 s from the first arrival (1.4 s): a 1–4 s demo misses nobody
+    assert model.missing(round(5.8 * S)) is None
+    report = model.missing(round(6.0 * S))
+    assert report is not None and report.threshold_ns == round(4.5 * S)
+    assert [p.name for p in report.parties] == ["Cy"]

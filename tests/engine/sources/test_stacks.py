@@ -44,10 +44,10 @@ def arrived(model: RunViewModel, party: int) -> bool:
 
 
 def missing_now(model: RunViewModel) -> MissingReport:
-    """The model's report a little after the stage began to wait (the query takes any `now`:
-    no sleeping until the threshold passes)."""
+    """The model's report as it will be 30 s after the stage began to wait (the query takes
+    any `now`: no sleeping until the threshold passes)."""
     first = min(lane.arrived_ns for lane in model.lanes if lane.arrived_ns is not None)
-    report = model.missing(first + 300_000_000, SOON)
+    report = model.missing(first + 30_000_000_000, SOON)
     assert report is not None
     return report
 
