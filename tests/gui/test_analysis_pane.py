@@ -16,8 +16,9 @@ from engine.model.missing import MissingThreshold
 from engine.model.wait_states import WhatIfModel, analyse_events, describe_what_if
 from engine.scenario import parse_scenario
 from engine.scenario.presets import load_preset
+from engine.sources.factory import make_source
 from engine.sources.tracer.runner import TraceRunner
-from gui.analysis.feature import read_threshold
+from gui.analysis.feature import NO_STACKS, read_threshold
 from gui.analysis.live import WhatIfChoice
 from gui.window.main_window import MainWindow
 from gui.window.settings import open_settings
@@ -200,3 +201,21 @@ def test_the_threshold_is_set_in_the_pane_and_remembered(
     hostile.setValue("analysis/missing_factor", "-4")
     hostile.setValue("analysis/missing_floor_s", "1e9")
     assert read_threshold(hostile) == MissingThreshold(1.0, 3600.0)  # clamped to the spin boxes
+
+
+def test_a_replay_names_who_was_missing_and_says_it_has_no_stacks(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    party = [{"name": "Quick", "work": 0.05}, {"name": "Slow", "work": 1.2}]
+    source = make_source(parse_scenario({"party": party, "timeout": None}))
+    source.start()
+    assert source.join(RUN_MS / 1000)
+    panel = window.analysis.pane.missing
+    panel.floor.setValue(0.5)
+    panel.factor.setValue(1.0)
+    assert window.features.replay.replay(list(source.events), 1.0, "slow.jsonl")
+    qtbot.waitUntil(lambda: NO_STACKS in panel.body.text(), timeout=RUN_MS)
+    assert "<b>Slow</b>" in panel.body.text()
+    qtbot.waitUntil(lambda: not window.controller.is_running, timeout=RUN_MS)
+    qtbot.wait(100)  # the afterglow frames: the pane follows the last events
+    assert window.analysis.live.states == analyse_events(source.events, range(2))
