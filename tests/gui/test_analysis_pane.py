@@ -171,8 +171,8 @@ def test_who_is_missing_names_the_sleeper_with_its_stack(
     story = [line.text for line in window.model.log if line.kind == "missing"]
     assert len(story) == 1 and "Sleepy" in story[0]  # ONE narrative line
     assert window.analysis.dock.isVisible()  # brought to the front
-    window.controller.stop()
-    qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS)
+    with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS):
+        window.controller.stop()
 
 
 def test_who_is_missing_shows_a_traced_process_spinning_in_its_loop(
@@ -183,8 +183,8 @@ def test_who_is_missing_shows_a_traced_process_spinning_in_its_loop(
     text = who_is_missing(qtbot, window)
     assert "<b>Spinner</b>" in text
     assert "▶ <b>spin</b> (spin_forever.py:" in text and "total += 1" in text
-    window.controller.stop()
-    qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS)
+    with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS):
+        window.controller.stop()
 
 
 def test_the_threshold_is_set_in_the_pane_and_remembered(
