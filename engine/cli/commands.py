@@ -25,6 +25,7 @@ from engine.cli.parser import EXIT_BAD_INPUT
 from engine.cli.trace import cmd_trace
 from engine.model.narrative import Narrator
 from engine.model.report import stage_tables
+from engine.model.wait_states import run_report
 from engine.scenario import ScenarioError
 from engine.scenario.presets import list_presets
 from engine.sources.mpi.config import MpiUnavailable
@@ -70,8 +71,9 @@ def cmd_run(options: RunOptions) -> int:
         from engine.export.chrome_trace import write_trace
 
         write_trace(events, options.trace)
-    names = [p.name for p in scenario.party]
-    print(("" if options.quiet else "\n") + stage_tables(events, names))
+    if not options.quiet:  # --quiet: only the wait-state report (what `analyze` prints)
+        print("\n" + stage_tables(events, [p.name for p in scenario.party]) + "\n")
+    print(run_report(events))
     print(f"\nResult: {outcome.status} — {outcome.reason} (exit code {outcome.exit_code})")
     return outcome.exit_code
 

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QStyle
 
+from gui.analysis.feature import AnalysisFeature
 from gui.features.exports import Exports
 from gui.features.failure_actions import FailureCommands
 from gui.features.lessons import LessonLauncher
@@ -47,6 +48,7 @@ class Features:
     trace: TraceMode
     window: WindowCommands
     lessons: LessonLauncher
+    analysis: AnalysisFeature
 
 
 @dataclass(frozen=True)

@@ -206,6 +206,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         help="Presentation mode on / off",
     ),
     ActionSpec(
+        "analysis",
+        "Wait-State Analysis",
+        toggle=Toggle(lambda f: f.analysis.shown, lambda f, on: f.analysis.set_shown(on)),
+        keys=("Ctrl+Shift+A",),
+        menu=MenuPlace("View", 3),
+        toolbar=ToolPlace("capture", "Wait states", order=-1),
+        tip="Who waited, who made them wait, load balance, what-if, who is missing (Ctrl+Shift+A)",
+        help="Wait-state analysis pane on / off",
+    ),
+    ActionSpec(
         "bigger",
         "Bigger Text",
         run=lambda f: f.presentation.zoom(1),
@@ -329,6 +339,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         enabled_when=_not_running,
     ),
     *LESSONS,
+    ActionSpec(
+        "analysis_on_stage",
+        "Wait States in Presentation Mode",
+        toggle=Toggle(lambda f: f.analysis.on_stage, lambda f, on: f.analysis.set_on_stage(on)),
+        menu=MenuPlace("View", 3),
+        tip="Keep the wait-state pane on screen in presentation mode",
+    ),
     ActionSpec(
         "theme_light",
         "Light",

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.model.view_model import RunViewModel
+from gui.analysis.feature import AnalysisFeature
 from gui.editor.panel import ScenarioPanel
 from gui.features.exports import Exports
 from gui.features.failure_actions import FailureCommands
@@ -78,6 +79,12 @@ class MainWindow(QMainWindow):
         self.stage = StageLayout(self, self.dock, self.live_split, self.main_split)
         host = Host(self, self.statusBar(), on_stage=self.lanes.show_notice)
         presentation = Presentation(self.settings, self)
+        self.analysis = AnalysisFeature(
+            self.controller, self.settings, self.lanes, lambda: self._timeline, self
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.analysis.dock)
+        self.tabifyDockWidget(self.dock, self.analysis.dock)  # a tab beside the editor
+        self.dock.raise_()
         self.features = Features(
             run=RunCommands(self.controller, self.panel, host),
             failures=FailureCommands(self.controller, host),
@@ -88,6 +95,7 @@ class MainWindow(QMainWindow):
             trace=TraceMode(self.controller, self.panel, host),
             window=self,
             lessons=LessonLauncher(host, lambda: presentation.theme, lambda: presentation.active),
+            analysis=self.analysis,
         )
         self.commands = BoundActions(self, self.features)
         self.commands.build_menus(self.menuBar())
@@ -154,12 +162,14 @@ class MainWindow(QMainWindow):
         self.lanes.gate_clicked.connect(f.run.release_gate)
         self.lanes.kill_requested.connect(f.failures.kill)
         f.presentation.presenting_changed.connect(self.stage.set_presenting)
+        f.presentation.presenting_changed.connect(f.analysis.set_presenting)
         f.presentation.look_changed.connect(self._apply_look)
         for changed in (
             f.presentation.presenting_changed,
             f.presentation.look_changed,
             f.exports.recording_changed,
             f.run.options_changed,
+            f.analysis.shown_changed,
         ):
             changed.connect(lambda *_: self.commands.sync_checks())
 
@@ -219,6 +229,7 @@ class MainWindow(QMainWindow):
     def _apply_look(self, look: Look) -> None:
         """Theme and text size to every view: once per change, never per frame."""
         self.lanes.set_style(look.lane_style())
+        self.analysis.set_look(look)
         self.log.set_look(look.dark, TEXT_PT * look.log_scale, look.log_px)
         self.log.update_from(self.model)
         self.toolbars.set_text_px(look.toolbar_px)
@@ -317,4 +328,5 @@ class MainWindow(QMainWindow):
         self.features.lessons.close()
         self.save_settings()
         self.controller.shutdown()
+        self.analysis.close()
         super().closeEvent(event)

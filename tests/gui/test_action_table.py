@@ -48,7 +48,7 @@ def test_readme_key_table_is_the_generated_one() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert keyboard_map_markdown() in readme
     wanted = (
-        "Space", "Ctrl+R", "Esc", "G", "N", "A", "R", "1 – 9", "[ / ]", "F11",
+        "Space", "Ctrl+R", "Esc", "G", "N", "A", "R", "1 – 9", "[ / ]", "F11", "Ctrl+Shift+A",
         "Ctrl+= / Ctrl+- / Ctrl+0", "Ctrl+Shift+R", "Ctrl+U", "Ctrl+O / Ctrl+S / Ctrl+Shift+S",
         "Ctrl+Shift+O", "Ctrl+E", "F1", "Ctrl+Q",
     )  # fmt: skip
@@ -82,7 +82,7 @@ def test_menus_and_toolbar_hold_exactly_the_rows_placed_there(window: MainWindow
     assert on_bar[:4] == ["action_run", "action_stop", "action_abort", "action_reset"]
     assert on_bar[4:] == [
         "action_presenter_gate", "action_step_stages", "action_release_gate",
-        "action_continue_stage", "action_record", "action_presentation",
+        "action_continue_stage", "action_analysis", "action_record", "action_presentation",
     ]  # fmt: skip
     for spec in ACTIONS:  # every key works with menus and toolbar hidden (presentation mode)
         assert window.commands[spec.id] in window.actions()
