@@ -211,7 +211,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         toggle=Toggle(lambda f: f.analysis.shown, lambda f, on: f.analysis.set_shown(on)),
         keys=("Ctrl+Shift+A",),
         menu=MenuPlace("View", 3),
-        toolbar=ToolPlace("capture", "Wait states", order=-1),
+        toolbar=ToolPlace("run", "Wait states", order=1),  # the presenter row is full at 1024 px
         tip="Who waited, who made them wait, load balance, what-if, who is missing (Ctrl+Shift+A)",
         help="Wait-state analysis pane on / off",
     ),
