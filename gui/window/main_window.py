@@ -326,6 +326,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.features.lessons.close()
+        # back to the desk first: the settings remember the desk layout, never the stage's
+        # (a window closed on stage would otherwise reopen without its editor and menus)
+        self.features.presentation.set_active(False)
         self.save_settings()
         self.controller.shutdown()
         self.analysis.close()

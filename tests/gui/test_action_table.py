@@ -171,3 +171,21 @@ def test_features_never_import_the_window() -> None:
     for path in sorted((ROOT / "gui" / "features").glob("*.py")):
         bad = {m for m in imported_modules(path) if m.startswith("gui.window")}
         assert not bad, f"{path.name} imports {bad}"
+
+
+def test_the_presenter_row_wraps_again_after_a_restored_window_state(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A saved window state from a wide screen holds both toolbars on one row; restored on a
+    projector, the presenter's row must still move below instead of hiding its controls."""
+    window.set_fixed_size(1920, 1080)
+    qtbot.waitUntil(lambda: window.width() == 1920)
+    window.toolbars.fit()
+    wide_state = window.saveState()
+    assert not window.toolBarBreak(window.stage_toolbar)
+    window.set_fixed_size(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    assert window.toolBarBreak(window.stage_toolbar)
+    window.restoreState(wide_state)  # what a second start on the projector does
+    window.toolbars.fit()
+    assert window.toolBarBreak(window.stage_toolbar)
