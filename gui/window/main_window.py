@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
         if self._timeline is not None:
             self._timeline.update_from(self.model, now_ns)
         self.log.update_from(self.model)
+        if self.controller.frames_held:  # a recording's frame: the status line must match it
+            self.status.refresh()
         self._refresh_state()
 
     def _refresh_state(self) -> None:
