@@ -34,6 +34,7 @@ SUITE: dict[str, tuple[str, list[str], list[str], float, bool]] = {
     "overhead8spawn": (OVERHEAD, ["--parties", "8", "--method", "spawn"], Q, 90, False),
     "pipeline": ("benchmarks.event_pipeline", [], ["--events", "50000"], 60, False),
     "frames": ("benchmarks.gui_frames", [], [], 90, True),
+    "recording": ("benchmarks.recording", [], [], 300, True),
     "cold": ("benchmarks.cold_start", [], ["--reps", "3"], 60, True),
     "start": ("benchmarks.gui_start", [], ["--parties", "8"], 120, True),
     "profile": ("benchmarks.profiles", ["--stages", "1000"], [], 90, False),

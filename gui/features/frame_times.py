@@ -79,10 +79,10 @@ class LiveTimes:
 
 
 class LogTimes:
-    """Frame k shows start + (k − lead_in) steps of 1/fps s × rate on the log's own clock.
-
-    The first `lead_in_frames` frames all show `start` (the parties at the start line, before
-    anything moves); nothing here reads a clock, so the video is a function of the log."""
+    """Frame k shows `start` plus k steps of 1/fps s × rate on the log's own clock, except
+    that the first `lead_in_frames` frames all show `start` (the parties at the start line
+    before anything moves) and the steps count on from there.  Nothing here reads a clock, so
+    the video is a function of the log."""
 
     def __init__(self, start_ns: int, fps: int, rate: float = 1.0, lead_in_frames: int = 0) -> None:
         if not rate > 0:
@@ -96,7 +96,7 @@ class LogTimes:
         return 0
 
     def moment(self, frame: int, clock: MomentClock) -> tuple[int, int | None]:
-        steps = max(0, frame - self.lead_in_frames)
+        steps = max(0, frame - max(self.lead_in_frames - 1, 0))
         return self.start_ns + round(steps * SECOND_NS * self.rate / self.fps), None
 
     def lag_ns(self, frame: int, wall_now_ns: int) -> int:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QWidget
 
 from gui.features.frame_times import FrameTimes, LiveTimes
 from gui.features.video_chapters import Chapter, chapter_title
-from gui.features.video_writer import FORMATS, VideoWriter
+from gui.features.video_writer import VideoWriter, check_video_path
 from gui.run.controller import RunController
 
 FPS = 30
@@ -61,8 +61,7 @@ class Recorder(QObject):
         self.controller = controller
         self.path = Path(path)
         self.suffix = self.path.suffix.lower()
-        if self.suffix not in FORMATS:
-            raise ValueError(f"--record: {self.path.name} must end in .mp4 or .gif")
+        check_video_path(self.path)
         self.fps = fps
         self.times = times  # None: a live recording from the moment start() is called
         self.size = QSize()

@@ -4,8 +4,9 @@ Why a thread with a bounded queue: the GUI thread must never wait for the encode
 each grabbed image over with `offer()`, which refuses at once when the queue is full (the
 recorder then simply draws that frame a little later: the video's clock is its frame count,
 so nothing is lost).  The thread passes the image's own 32-bit pixels to ffmpeg untouched —
-ffmpeg (the one bundled with imageio-ffmpeg) converts the colours in its own process, pads an
-odd width or height for yuv420p and encodes — so neither thread spends time on conversions.
+ffmpeg (the binary bundled with imageio-ffmpeg, run directly so that its pipes and its last
+error line are ours) converts the colours in its own process, pads an odd width or height for
+yuv420p and encodes — so neither thread spends time on conversions.
 The file appears atomically: a hidden temporary beside the target, renamed when complete (after
 the chapters, if any, were copied in).
 """
@@ -15,10 +16,13 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QImage
@@ -37,6 +41,14 @@ PIXEL_IMAGE_FORMATS = (
 FORMATS = (".mp4", ".gif")
 
 
+def check_video_path(path: Path) -> None:
+    """Refuse at once (ValueError, one line) what could only fail at the end of a recording."""
+    if path.suffix.lower() not in FORMATS:
+        raise ValueError(f"--record: {path.name} must end in .mp4 or .gif")
+    if not path.parent.is_dir():
+        raise ValueError(f"--record: the folder {path.parent} does not exist")
+
+
 def frame_pixels(image: QImage, size: QSize) -> QImage:
     """`image` as 32-bit pixels of exactly `size`: a window that changed size is cropped or
     padded (black) at the right and bottom, so the video's size never changes."""
@@ -47,34 +59,20 @@ def frame_pixels(image: QImage, size: QSize) -> QImage:
     return image
 
 
-def encoder_params(suffix: str) -> dict[str, object]:
-    """ffmpeg settings per container.  MP4: H.264 yuv420p (plays everywhere; needs even
-    sides, so an odd side gets one padded row/column).  GIF: one palette made from the whole
-    clip (clean flat colours, small file)."""
+def encoder_command(ffmpeg: str, size: QSize, fps: int, suffix: str, out: Path) -> list[str]:
+    """ffmpeg reading raw 32-bit frames on stdin.  MP4: H.264 yuv420p, which plays
+    everywhere but needs even sides, so an odd side gets one padded (black) row or column.
+    GIF: one palette made from the whole clip (clean flat colours, small file)."""
+    reads = ["-f", "rawvideo", "-pix_fmt", PIXEL_FORMAT]
+    reads += ["-s", f"{size.width()}x{size.height()}", "-r", str(fps), "-i", "-", "-an"]
     if suffix == ".gif":
-        return {
-            "codec": "gif",
-            "pix_fmt_out": "pal8",
-            "output_params": [
-                "-vf",
-                "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse",
-            ],
-        }
-    return {
-        "codec": "libx264",
-        "pix_fmt_out": "yuv420p",
-        "quality": 8,
-        "output_params": [
-            "-vf",
-            "pad=ceil(iw/2)*2:ceil(ih/2)*2",
-            "-preset",
-            "superfast",
-            "-tune",
-            "zerolatency",
-            "-movflags",
-            "+faststart",
-        ],
-    }
+        palette = "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse"
+        writes = ["-vf", palette, "-f", "gif"]
+    else:
+        writes = ["-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", "-c:v", "libx264", "-pix_fmt", "yuv420p"]
+        writes += ["-crf", "10", "-preset", "superfast", "-tune", "zerolatency"]
+        writes += ["-movflags", "+faststart", "-f", "mp4"]
+    return [ffmpeg, "-v", "error", "-y", *reads, *writes, str(out)]
 
 
 class VideoWriter:
@@ -87,10 +85,9 @@ class VideoWriter:
         fps: int,
         on_end: Callable[[str | None], None],
     ) -> None:
+        check_video_path(path)
         self.path = path
         self.suffix = path.suffix.lower()
-        if self.suffix not in FORMATS:
-            raise ValueError(f"--record: {path.name} must end in .mp4 or .gif")
         self.size = size
         self.fps = fps
         self.chapters: list[Chapter] = []  # set before finish(); written after the frames
@@ -152,38 +149,44 @@ class VideoWriter:
 
         ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
         temp = self.temp_path
-        writer = None
         try:
-            writer = imageio_ffmpeg.write_frames(
-                str(temp),
-                (self.size.width(), self.size.height()),
-                fps=self.fps,
-                pix_fmt_in=PIXEL_FORMAT,
-                macro_block_size=1,
-                ffmpeg_log_level="error",
-                **encoder_params(self.suffix),
-            )
-            writer.send(None)
-            while (image := self._next()) is not None:
-                pixels = frame_pixels(image, self.size)
-                writer.send(memoryview(pixels.constBits()))  # the write releases the GIL
-                self.frames_written += 1
-            writer.close()
-            writer = None
+            with tempfile.TemporaryFile() as errors:
+                self._encode(ffmpeg, temp, errors)
             if self.chapters and self.suffix == ".mp4":  # a GIF has nowhere to keep them
                 self._add_chapters(ffmpeg, temp)
             os.replace(temp, self.path)
         except Exception as exc:  # any encoder failure becomes one line for the user
             self.error = f"video not saved to {self.path}: {exc}".splitlines()[0]
-            if writer is not None:
-                with contextlib.suppress(Exception):
-                    writer.close()
             with contextlib.suppress(OSError):
                 temp.unlink()
             self._drain()
             self._on_end(self.error)
             return
         self._on_end(None)
+
+    def _encode(self, ffmpeg: str, temp: Path, errors: IO[bytes]) -> None:
+        """Run ffmpeg over the queued frames until finish(); raises OSError if it fails."""
+        command = encoder_command(ffmpeg, self.size, self.fps, self.suffix, temp)
+        encoder = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors,
+            start_new_session=True,  # Ctrl+C in the terminal must not cut the file short
+        )  # fmt: skip
+        assert encoder.stdin is not None
+        try:
+            while (image := self._next()) is not None:
+                pixels = frame_pixels(image, self.size)
+                encoder.stdin.write(memoryview(pixels.constBits()))  # releases the GIL
+                self.frames_written += 1
+        except OSError:
+            pass  # ffmpeg stopped reading: its own message says why (below)
+        finally:
+            with contextlib.suppress(OSError):
+                encoder.stdin.close()
+            code = encoder.wait()
+        if code != 0:
+            errors.seek(0)
+            said = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise OSError(f"ffmpeg failed: {said[-1] if said else f'exit code {code}'}")
 
     def _add_chapters(self, ffmpeg: str, temp: Path) -> None:
         chaptered = temp.with_name(temp.stem + ".chapters" + self.suffix)

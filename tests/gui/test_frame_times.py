@@ -39,8 +39,11 @@ def test_a_skipped_still_is_left_out_and_the_frames_go_on_from_there() -> None:
 
 def test_a_log_is_rendered_at_fixed_steps_of_its_own_clock() -> None:
     times = LogTimes(START, fps=30, rate=2.0, lead_in_frames=15)
-    assert [times.moment(k, Track())[0] for k in (0, 14, 15)] == [START] * 3  # the lead-in
-    assert times.moment(45, Track()) == (START + 2 * SECOND_NS, None)  # 30 frames at 2x
+    assert [times.moment(k, Track())[0] for k in (0, 14)] == [START] * 2  # the lead-in
+    assert times.moment(15, Track())[0] == START + round(2 * SECOND_NS / 30)  # a step a frame
+    assert times.moment(44, Track()) == (START + 2 * SECOND_NS, None)  # 30 frames at 2x
+    no_lead = LogTimes(START, fps=30)
+    assert [no_lead.moment(k, Track())[0] for k in (0, 1)] == [START, START + round(SECOND_NS / 30)]
     assert times.wait_ns(45, 0) == 0 and times.lag_ns(45, 10**18) == 0
     assert times.frames_until(10**18) is None  # no wall clock at all
     with pytest.raises(ValueError):
