@@ -253,3 +253,35 @@ def test_a_video_that_cannot_be_saved_is_one_line_and_the_run_is_no_longer_held(
     assert message.startswith(f"video not saved to {taken}") and "\n" not in message
     assert not recorder.recording and not window.controller.frames_held
     assert not list(tmp_path.glob(".*part*"))  # the temporary is gone
+
+
+HIDPI_RECORDING = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from gui.window.main_window import MainWindow
+from gui.window.settings import open_settings
+window = MainWindow(open_settings(sys.argv[2]))
+window.show()
+recorder = window.features.exports.start_recording(sys.argv[1], announce=False)
+recorder.after_frames(3, lambda: recorder.stop(catch_up=False))
+recorder.saved.connect(lambda _path: app.quit())
+app.exec()
+print(window.width(), window.height(), window.devicePixelRatio(), recorder.dropped_frames)
+"""
+
+
+@pytest.mark.slow
+def test_a_window_at_device_pixel_ratio_2_is_recorded_whole(tmp_path: Path) -> None:
+    video = tmp_path / "hidpi.mp4"
+    env = {**os.environ, "QT_SCALE_FACTOR": "2", "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", HIDPI_RECORDING, str(video), str(tmp_path / "s.ini")],
+        cwd=ROOT, env=env, timeout=120, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    width, height, ratio, dropped = done.stdout.split()
+    assert float(ratio) == 2.0 and dropped == "0"
+    summary = summarise(video)
+    # every device pixel of the window, not its top-left quarter
+    assert summary.size == (2 * int(width), 2 * int(height)) and summary.count == 3
