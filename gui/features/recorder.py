@@ -10,8 +10,9 @@ a live run; fixed steps of the log's clock when a log is rendered), then grabs t
 frame drawn late is still a true picture of its own moment; after a stall the recorder draws
 the missed frames back to back until it has caught up.
 
-Grabbing happens on the GUI thread (Qt requires it, and it costs a few milliseconds); encoding
-happens on the writer thread (`VideoWriter`), fed through a bounded queue.  When the encoder is
+Grabbing happens on the GUI thread (Qt requires it; with the repaint it causes, it is what a
+frame costs); encoding happens on the writer thread (`VideoWriter`), fed through a bounded
+queue.  When the encoder is
 behind the recorder draws the next frame a little later instead of waiting or dropping one.
 Chapters (`mark_chapter`) are frame numbers, written into the MP4 when it is complete.
 """
@@ -105,11 +106,6 @@ class Recorder(QObject):
     @property
     def chapters(self) -> tuple[Chapter, ...]:
         return tuple(self._chapters)
-
-    @property
-    def temp_path(self) -> Path:
-        writer = self._writer
-        return writer.temp_path if writer is not None else self.path
 
     # ------------------------------------------------------------------ commands
     def start(self) -> None:
@@ -250,7 +246,7 @@ class Recorder(QObject):
         """True once the wait for the run's first event is over (and the time skipped)."""
         assert self._run_start_deadline_ns is not None
         controller, times = self.controller, self.times
-        first = controller.first_event_ns if controller.is_running else None
+        first = controller.first_event_ns  # None until the run's first event has come
         wall = controller.wall_time_of(first) if first is not None else None
         if wall is None and now < self._run_start_deadline_ns:
             return False

@@ -113,9 +113,10 @@ def test_a_recorded_launch_starts_at_the_start_line_and_never_freezes(
     assert shown[LEAD].status is RunStatus.RUNNING and shown[LEAD].progress == zero
     moving = next(i for i, s in enumerate(shown) if any(p > 0 for p in s.progress))
     assert all(s.progress == zero for s in shown[:moving])
-    # The bars leave the start line together, and are seen leaving it.
-    assert all(state is LaneState.WORKING for state in shown[moving].states)
+    # The bars leave the start line together (within a frame), and are seen leaving it.
     assert all(p < 0.1 for p in shown[moving].progress)
+    assert all(state is LaneState.WORKING for state in shown[moving + 1].states)
+    assert all(p < 0.2 for p in shown[moving + 1].progress)
     # From the run's first frame to the final second, every frame is a new picture.
     assert summary.still_runs(LEAD, summary.count - TAIL) == []
     assert shown[-1].status is RunStatus.PASSED
