@@ -54,10 +54,21 @@ def launch_gui(options: GuiOptions) -> int:
         return 1
     try:
         opening = _opening(options)
-    except InputError as exc:
+        _check_video(options.flags.record)
+    except (InputError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return _run_app(options, opening)
+
+
+def _check_video(path: str | None) -> None:
+    """--record FILE in a folder that does not exist: refused before the window opens."""
+    if path is not None:
+        from pathlib import Path
+
+        from gui.features.video_writer import check_video_path
+
+        check_video_path(Path(path))
 
 
 def _opening(options: GuiOptions) -> Opening:

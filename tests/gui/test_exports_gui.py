@@ -75,6 +75,14 @@ def test_record_flag_writes_the_whole_run_plus_a_second(tmp_path: Path) -> None:
         cwd=ROOT, timeout=60, capture_output=True, text=True,
     )  # fmt: skip
     assert bad.returncode == 2 and ".mp4 or .gif" in bad.stderr
+    nowhere = subprocess.run(
+        [sys.executable, "main.py", "gui", "--record", str(tmp_path / "no" / "x.mp4")],
+        cwd=ROOT, timeout=60, capture_output=True, text=True,
+    )  # fmt: skip
+    assert nowhere.returncode == 2
+    assert nowhere.stderr.strip().splitlines() == [
+        f"error: --record: the folder {tmp_path / 'no'} does not exist"
+    ]
 
 
 def test_record_toggle_writes_a_gif(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
