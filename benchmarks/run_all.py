@@ -35,6 +35,7 @@ SUITE: dict[str, tuple[str, list[str], list[str], float, bool]] = {
     "pipeline": ("benchmarks.event_pipeline", [], ["--events", "50000"], 60, False),
     "ring": ("benchmarks.ring_path", [], Q, 180, False),
     "frames": ("benchmarks.gui_frames", [], [], 90, True),
+    "recording": ("benchmarks.recording", [], [], 300, True),
     "cold": ("benchmarks.cold_start", [], ["--reps", "3"], 60, True),
     "start": ("benchmarks.gui_start", [], ["--parties", "8"], 120, True),
     "profile": ("benchmarks.profiles", ["--stages", "1000"], [], 90, False),

@@ -1,9 +1,9 @@
-"""A screencast's chapters and subtitles as text: ffmpeg's metadata file and WebVTT.
+"""A screencast's chapters as subtitles: WebVTT cues of the captions.
 
 Why here and Qt-free: the lesson's steps decide both (one chapter per step, its caption as the
-subtitle), and the formats have escaping rules worth a test of their own.  The caption is text
-from a lesson file: in the metadata file, ffmpeg's special characters are escaped; in WebVTT,
-``&``, ``<`` and ``>`` become entities and no cue can contain an arrow that ends its timing.
+subtitle), and the format has escaping rules worth a test of its own.  The caption is text
+from a lesson file: in WebVTT, ``&``, ``<`` and ``>`` become entities and no cue can contain
+an arrow that ends its timing.  (The MP4's own chapters are the recorder's: gui/features.)
 """
 
 from __future__ import annotations
@@ -33,27 +33,6 @@ def chapters_from_marks(marks: Sequence[tuple[float, str, str]], end_s: float) -
         stop = marks[i + 1][0] if i + 1 < len(marks) else end_s
         out.append(Chapter(max(start, 0.0), max(stop, start), title, caption))
     return out
-
-
-def _ffmeta_escape(text: str) -> str:
-    """ffmpeg's metadata file: '=', ';', '#', '\\' and newlines are escaped with a backslash."""
-    text = " ".join(text.split())
-    return re.sub(r"([=;#\\])", r"\\\1", text)
-
-
-def ffmetadata(chapters: Sequence[Chapter]) -> str:
-    """An FFMETADATA1 file with one [CHAPTER] per chapter (millisecond timebase)."""
-    lines = [";FFMETADATA1"]
-    for chapter in chapters:
-        lines += [
-            "",
-            "[CHAPTER]",
-            "TIMEBASE=1/1000",
-            f"START={round(chapter.start_s * 1000)}",
-            f"END={round(chapter.end_s * 1000)}",
-            f"title={_ffmeta_escape(chapter.title)}",
-        ]
-    return "\n".join(lines) + "\n"
 
 
 def vtt_time(seconds: float) -> str:

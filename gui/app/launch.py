@@ -11,6 +11,8 @@ screencasts start a scenario (or a replay, or a traced program), let it finish, 
 state on screen for a second, save the window (and the video of it all) and exit with the
 run's own exit code.  --present/--theme/--size set the look of that window (presentation mode,
 light or dark, a projector's size) before the first frame, so a capture shows it throughout.
+With --record the video leads the run in and the second after it is counted in frames
+(gui/app/screencast.py).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from gui.app.options import GuiOptions
 
 if TYPE_CHECKING:
     from engine.sources.tracer.runner import TraceRunner
+    from gui.features.recorder import Recorder
     from gui.window.main_window import MainWindow
 
 SHOW_FINAL_MS = 1000
@@ -53,10 +56,21 @@ def launch_gui(options: GuiOptions) -> int:
         return 1
     try:
         opening = _opening(options)
-    except InputError as exc:
+        _check_video(options.flags.record)
+    except (InputError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return _run_app(options, opening)
+
+
+def _check_video(path: str | None) -> None:
+    """--record FILE in a folder that does not exist: refused before the window opens."""
+    if path is not None:
+        from pathlib import Path
+
+        from gui.features.video_writer import check_video_path
+
+        check_video_path(Path(path))
 
 
 def _opening(options: GuiOptions) -> Opening:
@@ -103,6 +117,43 @@ class Session:
     def __init__(self, window: MainWindow, options: GuiOptions, opening: Opening) -> None:
         self.window, self.options, self.opening = window, options, opening
         self.code = 0
+        self.recorder: Recorder | None = None  # --record's video, while it records
+
+    def start(self) -> bool:
+        """Once the window is shown: --record's video and what the window opens with."""
+        from PySide6.QtCore import QTimer
+
+        from gui.app import screencast
+
+        path = self.options.flags.record
+        if path is None:
+            QTimer.singleShot(0, self.begin)
+            return True
+        if self.opening.replay is not None:
+            self.begin()  # the replay's log is rendered frame by frame
+            self.recorder = screencast.record_replay(self.window, path)
+        else:
+            self.recorder = screencast.record_live(self.window, path)
+            if self.recorder is not None:  # the parties at the start line first
+                screencast.after_lead_in(self.recorder, self.begin)
+        if self.recorder is None:
+            return False
+        self.recorder.failed.connect(self._video_failed)
+        self.window.controller.run_finished.connect(self._end_video)
+        return True
+
+    def _end_video(self, code: int) -> None:
+        """The run ended: a second more of video (in frames), then --quit-after-run's finish;
+        a rendered replay ends its video here even without it."""
+        from gui.app.screencast import TAIL_S
+
+        recorder = self.recorder
+        if recorder is None or not recorder.recording:
+            return
+        if self.options.flags.quit_after_run:
+            recorder.stop_after(TAIL_S, lambda: self.finish(code))
+        elif self.opening.replay is not None:
+            recorder.stop_after(TAIL_S)
 
     def begin(self) -> None:
         """Once the window is up: the trace, the replay or --autorun (or nothing)."""
@@ -123,12 +174,14 @@ class Session:
         if shot and not window.save_screenshot(shot):
             print(f"error: could not save the screenshot to {shot}", file=sys.stderr)
         self.code = code
-        recorder = window.features.exports.stop_recording()
+        # --record's video ends with the frame on screen now; the Record toggle's catches up
+        recorder = window.features.exports.stop_recording(catch_up=self.recorder is None)
         if recorder is None:
             window.close()
             return
         recorder.saved.connect(lambda _path: window.close())
-        recorder.failed.connect(self._video_failed)
+        if recorder is not self.recorder:  # the Record toggle's video: --record's is connected
+            recorder.failed.connect(self._video_failed)
 
     def _video_failed(self, message: str) -> None:
         print(f"error: {message}", file=sys.stderr)
@@ -156,17 +209,16 @@ def _run_app(options: GuiOptions, opening: Opening) -> int:
     app.aboutToQuit.connect(exports.finish_on_quit)
     session = Session(window, options, opening)
     flags = options.flags
-    if flags.quit_after_run:
+    if flags.quit_after_run and not flags.record:  # a video counts its last second in frames
         window.controller.run_finished.connect(
             lambda code: QTimer.singleShot(SHOW_FINAL_MS, lambda: session.finish(code))
         )
     window.show()
-    if flags.present:
+    if flags.present:  # before the recording starts: its frame size is fixed at the start
         window.features.presentation.set_active(True)
-    if flags.record and exports.start_recording(flags.record) is None:
+    if not session.start():
         print(f"error: cannot record to {flags.record}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    QTimer.singleShot(0, session.begin)
 
     # Ctrl+C in the terminal: close the window cleanly (settings saved, parties stopped).
     # Python only runs signal handlers between bytecodes, so a timer lets it in regularly.

@@ -21,6 +21,7 @@ from engine.core.atomic import atomic_write_bytes, atomic_write_text
 from engine.export.chrome_trace import write_trace
 from gui.editor.panel import ScenarioPanel
 from gui.features.code_dialog import CodeDialog, script_for
+from gui.features.frame_times import FrameTimes
 from gui.features.host import Host
 from gui.features.recorder import Recorder
 from gui.run.controller import RunController
@@ -153,31 +154,46 @@ class Exports(QObject):
     def recording(self) -> bool:
         return self.recorder is not None and self.recorder.recording
 
-    def start_recording(self, path: str | os.PathLike[str]) -> Recorder | None:
-        """Record the whole window at 30 fps into `path` (.mp4 or .gif) until stopped."""
+    def start_recording(
+        self,
+        path: str | os.PathLike[str],
+        times: FrameTimes | None = None,
+        announce: bool = True,
+    ) -> Recorder | None:
+        """Record the whole window at 30 fps into `path` (.mp4 or .gif) until stopped.
+
+        `times`: which moment each frame shows (default: the live run from now on).
+        `announce`: say so in the status line; a scripted screencast does not want the line
+        in every frame."""
         if self.recording:
             return self.recorder
         try:
-            recorder = Recorder(self.host.window, path)
+            recorder = Recorder(self.host.window, path, self.controller, times=times)
         except ValueError as exc:
             self.host.say(str(exc))
             return None
         recorder.saved.connect(self._video_saved)
         recorder.failed.connect(self.host.say)
+        recorder.stopped.connect(lambda: self._video_stopped(recorder))
         self.recorder = recorder
+        if announce:
+            self.host.say("● Recording — Ctrl+Shift+R stops", 0)
         recorder.start()
-        self.host.say(f"● Recording to {path} — Ctrl+Shift+R stops", 0)
         self.recording_changed.emit(True)
         return recorder
 
-    def stop_recording(self) -> Recorder | None:
+    def stop_recording(self, catch_up: bool = True) -> Recorder | None:
+        """End the video now (see Recorder.stop); the recorder, or None if none records."""
         recorder = self.recorder
         if recorder is None or not recorder.recording:
             return None
-        recorder.stop()
-        self.host.say(f"Finishing the video {recorder.path} …")
-        self.recording_changed.emit(False)
+        recorder.stop(catch_up)
         return recorder
+
+    def _video_stopped(self, recorder: Recorder) -> None:
+        if recorder.error is None:
+            self.host.say(f"Finishing the video {recorder.path} …")
+        self.recording_changed.emit(False)
 
     def set_recording(self, on: bool) -> None:
         """The Record toggle: on asks where to save (nothing happens if no path is given)."""
@@ -198,6 +214,6 @@ class Exports(QObject):
 
     def finish_on_quit(self) -> None:
         """aboutToQuit: a recording in progress is stopped and its file completed (bounded)."""
-        self.stop_recording()
+        self.stop_recording(catch_up=False)  # no more frames can be drawn: the loop is ending
         if self.recorder is not None:
             self.recorder.wait(30.0)

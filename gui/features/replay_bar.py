@@ -186,12 +186,20 @@ class ReplayBar(QToolBar):
             self.play_button.setText(text)
             self.play_button.setIcon(self.style().standardIcon(icon))
             self.play_button.setToolTip(f"{text} (Space)")
-        position = source.position_s()
+        position = self._position_s(source)
         with QSignalBlocker(self.slider):
             self.slider.setValue(round(position * SLIDER_STEPS_PER_S))
         label = f"{position:6.2f} s / {source.duration_s():.2f} s"
         if self.position_label.text() != label:
             self.position_label.setText(label)
+
+    def _position_s(self, source: ReplaySource) -> float:
+        """Where the replay is: the moment on screen while the views show it (a recording
+        draws its frames behind the source's own clock), else the source's position."""
+        if not self.active:
+            return source.position_s()
+        shown = (self.controller.clock() - source.t0_ns) / 1e9
+        return min(max(shown, 0.0), source.duration_s())
 
     def _drag_started(self) -> None:
         self._dragging = True

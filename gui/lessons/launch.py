@@ -61,7 +61,11 @@ class LessonApp:
         self.window, self.options = window, options
         self.code = 0
         self.autoplay = Autoplay(window.driver) if options.autoplay else None
-        self.recording = LessonRecording(window, options.record) if options.record else None
+        self.recording = (
+            LessonRecording(window, options.record, window.driver.controller)
+            if options.record
+            else None
+        )
         self._ending = False
         driver = window.driver
         driver.step_changed.connect(self._mark_chapter)

@@ -9,6 +9,11 @@ that no party process outlives the app.
 
 What the active source can do is data (`capabilities`), so a button is enabled from
 `can(Capability.KILL)` and pressed with `send(Kill(party))`, whatever the source is.
+
+While a recording draws the frames (`hold_frames`), the timer only collects: events wait in
+`HeldEvents` until `draw_frame(t)` shows the moment they happened, so a frame drawn late (after
+a stall) is still the true picture of its moment.  The run ends, for the views, in the frame
+that shows its last event.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from engine.model.view_model import Lane, LaneState, RunViewModel
 from engine.scenario import Scenario
 from engine.sources.base import Source
 from engine.sources.commands import Capability, Command, Stop
+from gui.run.held_frames import ClockTrack, HeldEvents
 
 FRAME_MS = 16
 # Keep painting this long after a run ends, so release animations and the action banner fade
@@ -68,6 +74,10 @@ class RunController(QObject):
         self._active = False
         self._afterglow_until_ns = 0
         self.frames = 0
+        self._held: HeldEvents | None = None  # frames drawn by a recording (draw_frame)
+        self._shown_ns = 0  # the moment the last drawn frame shows
+        self._track = ClockTrack()
+        self.first_event_ns: int | None = None  # stamp of the current source's first event
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(frame_ms)
@@ -100,9 +110,28 @@ class RunController(QObject):
         return capability in self.capabilities
 
     def clock(self) -> int:
-        """Now, on the source's clock (a replay maps wall time onto the recorded clock)."""
+        """Now, on the source's clock (a replay maps wall time onto the recorded clock); while
+        frames are held, the moment the last drawn frame shows (what is on screen)."""
+        if self._held is not None:
+            return self._shown_ns
+        return self._source_now()
+
+    def _source_now(self) -> int:
         source = self._source
         return source.now_ns() if source is not None else time.monotonic_ns()
+
+    @property
+    def frames_held(self) -> bool:
+        """True while a recording draws the frames (see hold_frames)."""
+        return self._held is not None
+
+    def source_time_at(self, wall_ns: int) -> int:
+        """What the source's clock read at `wall_ns` (monotonic), for a frame drawn late."""
+        return self._track.at(wall_ns)
+
+    def wall_time_of(self, source_ns: int) -> int | None:
+        """When (monotonic) the current source's clock read `source_ns`; None if unknown."""
+        return self._track.wall_at(source_ns)
 
     # ------------------------------------------------------------------ commands
     def start(
@@ -121,7 +150,13 @@ class RunController(QObject):
             return False
         self._source = source
         self._active = True
-        source.start()
+        self._track.new_segment()
+        self.first_event_ns = None
+        self._sample_clock()
+        if self._held is not None:
+            self._held.new_segment()
+        source.start()  # may take a while (forking parties): the samples bracket it
+        self._sample_clock()
         self._timer.start()
         self.run_started.emit()
         return True
@@ -160,10 +195,71 @@ class RunController(QObject):
         model.version += 1
         self.frame_ready.emit(time.monotonic_ns())
 
+    # ------------------------------------------------------------------ held frames
+    def hold_frames(self) -> None:
+        """From now on events wait for the frame that shows them; only draw_frame paints."""
+        if self._held is None:
+            self._shown_ns = self._source_now()
+            self._held = HeldEvents()
+
+    def release_frames(self) -> None:
+        """Back to the frame timer: whatever is held is applied at once."""
+        held, self._held = self._held, None
+        if held is None:
+            return
+        batch = held.take_all()
+        if batch:
+            self.model.apply(batch)
+        self._tick()
+        if not self._timer.isActive():
+            self._timer.start()  # the afterglow, and the end of a run that was held back
+
+    def draw_frame(self, source_ns: int, wall_ns: int | None = None) -> None:
+        """Show the run as it was at `source_ns` (on the source's clock): apply the events
+        stamped up to then, emit frame_ready, and end the run if that was its last event.
+        `wall_ns`, the wall moment the frame stands for (None when rendering a log at virtual
+        time), lets an event stamped on some other clock through a second after it came."""
+        held = self._held
+        if held is None:
+            raise RuntimeError("draw_frame needs hold_frames() first")
+        source = self._source
+        done = self._collect(held) if self._active and source is not None else False
+        batch = held.take_due(source_ns, wall_ns)
+        if batch:
+            self.model.apply(batch)
+        self._shown_ns = source_ns
+        self.frames += 1
+        self.frame_ready.emit(source_ns)
+        if done and not held and source is not None and self._active:
+            self._finish(source, source_ns)
+
+    def _collect(self, held: HeldEvents) -> bool:
+        """Poll the active source into `held`; True if it has delivered everything."""
+        source = self._source
+        assert source is not None
+        done = source.done  # read before polling: a done source has delivered everything
+        batch = source.poll()
+        if batch:
+            held.add(batch, time.monotonic_ns())
+            if self.first_event_ns is None:
+                self.first_event_ns = batch[0].t_ns
+        self._sample_clock()
+        return done
+
+    def _sample_clock(self) -> None:
+        if self._source is not None:
+            self._track.sample(time.monotonic_ns(), self._source.now_ns())
+
     # ------------------------------------------------------------------ the clock
     def _tick(self) -> None:
-        now = self.clock()
         source = self._source
+        if self._held is not None:  # a recording draws the frames: only collect here
+            if source is not None and self._active:
+                self._collect(self._held)
+            else:
+                self._timer.stop()
+            return
+        now = self.clock()
         if source is not None and self._active:
             done = source.done  # read before polling: a done source has delivered everything
             batch = source.poll()

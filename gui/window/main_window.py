@@ -251,6 +251,8 @@ class MainWindow(QMainWindow):
             self._timeline.update_from(self.model, now_ns)
         self.log.update_from(self.model)
         self.status.follow_stage()
+        if self.controller.frames_held:  # a recording's frame: the status line must match it
+            self.status.refresh()
         self._refresh_state()
 
     def _refresh_state(self) -> None:

@@ -1,4 +1,4 @@
-"""Chapters and captions of a screencast, as ffmpeg's metadata file and WebVTT."""
+"""Chapters and captions of a screencast as WebVTT."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from engine.lessons.subtitles import (
     Chapter,
     caption_chunks,
     chapters_from_marks,
-    ffmetadata,
     vtt_time,
     webvtt,
 )
@@ -17,13 +16,6 @@ from engine.lessons.subtitles import (
 def test_chapters_last_until_the_next_mark() -> None:
     chapters = chapters_from_marks([(0.0, "1. A", "x"), (4.5, "2. B", "y")], 9.0)
     assert chapters == [Chapter(0.0, 4.5, "1. A", "x"), Chapter(4.5, 9.0, "2. B", "y")]
-
-
-def test_ffmetadata_escapes_what_ffmpeg_reads_specially() -> None:
-    text = ffmetadata([Chapter(0.0, 1.25, "1. a=b; #c \\ d\nnext")])
-    assert text.startswith(";FFMETADATA1\n")
-    assert "START=0\nEND=1250\n" in text
-    assert "title=1. a\\=b\\; \\#c \\\\ d next\n" in text
 
 
 def test_webvtt_cues_are_timed_escaped_and_two_lines_at_most() -> None:
