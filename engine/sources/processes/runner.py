@@ -187,8 +187,9 @@ class Runner(Source):
         state = pump.run(self._run_start_event())
         # the pump is done with: drop it, so nothing of the run waits for the cyclic GC
         self._pids, self._pump = list(pump.pids), None
-        if self._stack_dumps is not None:
-            self._stack_dumps.close()
+        dumps, self._stack_dumps = self._stack_dumps, None  # it points back at us: no cycle
+        if dumps is not None:
+            dumps.close()
         outcome = decide_outcome(
             self.events, state.exitcodes, state.stopped, state.failure, ended=state.ended
         )

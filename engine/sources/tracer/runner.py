@@ -157,6 +157,7 @@ class TraceRunner(Source):
                 os.close(self._wake_r)
                 os.close(self._wake_w)
                 self._wake_r = self._wake_w = -1
+            self._stack_dumps = None  # it points back at us: drop it, so nothing waits for GC
             shutil.rmtree(workdir, ignore_errors=True)
             JANITOR.forget(workdir)
             self._end(failure, io)
