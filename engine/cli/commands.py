@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from engine.cli.headless import follow, print_narrative
+from engine.cli.headless import NarrativePrinter, follow, interrupts_stop
 from engine.cli.inputs import InputError, check_writable, load_chosen_scenario, read_log_input
 from engine.cli.options import (
     AnalyzeOptions,
@@ -22,7 +22,6 @@ from engine.cli.options import (
 )
 from engine.cli.parser import EXIT_BAD_INPUT
 from engine.cli.trace import cmd_trace
-from engine.model.narrative import Narrator
 from engine.model.report import stage_tables
 from engine.scenario import ScenarioError
 from engine.scenario.presets import list_presets
@@ -61,16 +60,17 @@ def cmd_run(options: RunOptions) -> int:
         raise InputError(f"--events: cannot write {options.events}: {exc.strerror}") from None
     except MpiUnavailable as exc:
         raise InputError(f"--backend mpi: {exc}") from None
-    events = follow(runner, None if options.quiet else print_narrative(Narrator()))
-    outcome = runner.outcome
-    assert outcome is not None
-    if options.trace:
-        from engine.export.chrome_trace import write_trace
+    with interrupts_stop(runner):
+        model = follow(runner, None if options.quiet else NarrativePrinter())
+        outcome = runner.outcome
+        assert outcome is not None
+        if options.trace:
+            from engine.export.chrome_trace import write_trace
 
-        write_trace(events, options.trace)
-    names = [p.name for p in scenario.party]
-    print(("" if options.quiet else "\n") + stage_tables(events, names))
-    print(f"\nResult: {outcome.status} — {outcome.reason} (exit code {outcome.exit_code})")
+            write_trace(runner.events, options.trace)
+        names = [p.name for p in scenario.party]
+        print(("" if options.quiet else "\n") + stage_tables(model.stage_book, names))
+        print(f"\nResult: {outcome.status} — {outcome.reason} (exit code {outcome.exit_code})")
     return outcome.exit_code
 
 
@@ -100,7 +100,7 @@ def cmd_replay(options: ReplayOptions) -> int:
     from engine.sources.replay import ReplaySource
 
     source = ReplaySource(read_log_input(options.log), speed=options.speed)
-    follow(source, print_narrative(Narrator()))
+    follow(source, NarrativePrinter())
     outcome = source.outcome
     return outcome.exit_code if outcome is not None else 0
 

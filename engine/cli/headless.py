@@ -1,59 +1,84 @@
 """Follow a source to its end without a window: `run`, `replay --headless` and `trace`.
 
-Why one loop: each of them waits for batches until the source is done, narrates them as they
-come, and turns Ctrl+C into a request to stop (the parties ignore SIGINT, so the source ends
-them itself and the loop still drains every event up to `run_end`).  Written once, they cannot
-drift apart in how they end.
+Why one loop: each of them waits for batches until the source is done, feeds them to the same
+view model the window paints from (`RunViewModel`), and prints what it reads there — the
+story's new lines (`LogTail`), the stage tables (`model.stage_book`).  The terminal and the
+window cannot tell a different story, and the headless commands cannot drift apart in how
+they end.
+
+Ctrl+C is a request to stop: the parties ignore SIGINT, so the source ends them itself and the
+loop still drains every event up to `run_end`.  A second (third…) Ctrl+C asks the same again:
+it never turns the run's documented exit code 4 into Python's 130.  The handler stays in place
+until the command has printed its summary (`interrupts_stop`), so the summary and the exit
+code always agree.
 """
 
 from __future__ import annotations
 
 import signal
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from typing import TextIO
 
-from engine.core.events import Event
-from engine.model.narrative import Narrator
+from engine.core.safe_text import printable
+from engine.model.narrative import LogTail
+from engine.model.view_model import RunViewModel
 from engine.sources.base import Source
 
 WAIT_S = 0.2
 
-Narrate = Callable[[Sequence[Event]], None]
+Watch = Callable[[RunViewModel], None]
 
 
-def follow(source: Source, narrate: Narrate | None = None) -> list[Event]:
-    """Start `source`, hand every batch to `narrate` until the source is done; every event."""
-    events: list[Event] = []
+@contextmanager
+def interrupts_stop(source: Source) -> Iterator[None]:
+    """While inside: every Ctrl+C (SIGINT) asks `source` to stop, nothing else."""
     previous = signal.signal(signal.SIGINT, lambda *_: source.stop())
-    source.start()
     try:
-        while True:
-            batch = source.wait_events(WAIT_S)
-            events.extend(batch)
-            if narrate is not None:
-                narrate(batch)
-            if source.done and not batch:
-                break
+        yield
     finally:
         signal.signal(signal.SIGINT, previous)
-    return events
 
 
-def narrated_lines(narrator: Narrator, batch: Sequence[Event]) -> list[str]:
-    """`[  1.234 s] Navigation ready.` for each event the narrator has words for."""
-    out = []
-    for event in batch:
-        line = narrator.line(event)
-        if line is not None:
-            out.append(f"[{narrator.relative_s(event):8.3f} s] {line}")
-    return out
+def follow(
+    source: Source, watch: Watch | None = None, model: RunViewModel | None = None
+) -> RunViewModel:
+    """Start `source` and feed every batch to `model` (a new one by default) until the source
+    is done, calling `watch(model)` after each batch; the model, holding the whole run."""
+    model = RunViewModel() if model is None else model
+    with interrupts_stop(source):
+        source.start()
+        while True:
+            batch = source.wait_events(WAIT_S)
+            if batch:
+                model.apply(batch)
+            if watch is not None:
+                watch(model)
+            if source.done and not batch:
+                break
+    return model
 
 
-def print_narrative(narrator: Narrator) -> Narrate:
-    """A `narrate` that prints each batch's lines to stdout in one write."""
+class NarrativePrinter:
+    """A `watch` that prints the story's new lines, one write per batch.
 
-    def narrate(batch: Sequence[Event]) -> None:
-        lines = narrated_lines(narrator, batch)
-        if lines:
-            print("\n".join(lines), flush=True)
+    `skip` names event kinds whose lines are not ours to print (a traced program's own
+    output, already on screen).  Text from outside (names, messages, a log's strings, a
+    program's lines) goes through `printable`: no escape sequence reaches the terminal."""
 
-    return narrate
+    def __init__(self, stream: TextIO | None = None, skip: Collection[str] = ()) -> None:
+        self._stream = stream
+        self._skip = frozenset(skip)
+        self._tail: LogTail | None = None
+
+    def __call__(self, model: RunViewModel) -> None:
+        if self._tail is None:
+            self._tail = LogTail(model)
+        lines = [
+            printable(line.plain()) for line in self._tail.fresh() if line.kind not in self._skip
+        ]
+        if lines:  # one write, so a program's line can never land inside one of ours
+            stream = self._stream if self._stream is not None else sys.stdout
+            stream.write("\n".join(lines) + "\n")
+            stream.flush()
