@@ -13,22 +13,11 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from engine.core.event_log import EventLogReadError, read_event_log
-from engine.core.events import Event
+from engine.core.event_log_reader import EventLogReadError, read_event_log
 from engine.model.wait_states.text import analyse_run, report_json, report_text
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
-
-
-def _problem(path: str, events: Sequence[Event]) -> str | None:
-    """What makes a readable log unusable for the analysis (None: nothing)."""
-    for field in ("party", "stage"):
-        bad = next((e for e in events if (getattr(e, field) or 0) < 0), None)
-        if bad is not None:
-            value = getattr(bad, field)
-            return f"{path}: a {bad.kind} event has {field} {value}; allowed: 0 or more (or null)"
-    return None
 
 
 def cmd_analyze(
@@ -43,10 +32,6 @@ def cmd_analyze(
         events, warnings = read_event_log(path)
     except EventLogReadError as exc:
         print(f"error: {exc}", file=err)
-        return EXIT_BAD_INPUT
-    problem = _problem(path, events)
-    if problem is not None:
-        print(f"error: {problem}", file=err)
         return EXIT_BAD_INPUT
     for warning in warnings:
         print(f"warning: {warning}", file=err)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from engine.cli.options import ScenarioChoice
-from engine.core.event_log import EventLogReadError, read_event_log
+from engine.core.event_log_reader import REPLAY_MAX_GAP_S, EventLogReadError, read_event_log
 from engine.core.events import Event
 from engine.scenario import Scenario, ScenarioError, load_scenario
 from engine.scenario.presets import load_preset
@@ -44,10 +44,10 @@ def check_writable(option: str, path: str) -> None:
 
 
 def read_log_input(path: str) -> list[Event]:
-    """The events of an event log named on the command line; skipped lines are warned about
-    on stderr, an unusable file is an InputError."""
+    """The events of an event log named on the command line, to replay (long pauses
+    shortened); skipped lines are warned about on stderr, an unusable file is an InputError."""
     try:
-        events, warnings = read_event_log(path)
+        events, warnings = read_event_log(path, max_gap_s=REPLAY_MAX_GAP_S)
     except EventLogReadError as exc:
         raise InputError(str(exc)) from None
     for warning in warnings:
