@@ -8,9 +8,9 @@ they end.
 
 Ctrl+C is a request to stop: the parties ignore SIGINT, so the source ends them itself and the
 loop still drains every event up to `run_end`.  A second (third…) Ctrl+C asks the same again:
-it never turns the run's documented exit code 4 into Python's 130.  The handler stays in place
-until the command has printed its summary (`interrupts_stop`), so the summary and the exit
-code always agree.
+it never turns the run's documented exit code 4 into Python's 130.  The commands keep the
+handler until their summary is out and then ignore Ctrl+C (`interrupts_stop(…,
+restore=False)`): once the summary names an exit code, the process exits with it.
 """
 
 from __future__ import annotations
@@ -32,21 +32,27 @@ Watch = Callable[[RunViewModel], None]
 
 
 @contextmanager
-def interrupts_stop(source: Source) -> Iterator[None]:
-    """While inside: every Ctrl+C (SIGINT) asks `source` to stop, nothing else."""
+def interrupts_stop(source: Source, *, restore: bool = True) -> Iterator[None]:
+    """While inside: every Ctrl+C (SIGINT) asks `source` to stop, nothing else.  On the way
+    out the previous handler comes back, or (`restore=False`, a command about to exit with
+    the code its summary printed) Ctrl+C is ignored from then on."""
     previous = signal.signal(signal.SIGINT, lambda *_: source.stop())
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGINT, previous if restore else signal.SIG_IGN)
 
 
 def follow(
     source: Source, watch: Watch | None = None, model: RunViewModel | None = None
 ) -> RunViewModel:
     """Start `source` and feed every batch to `model` (a new one by default) until the source
-    is done, calling `watch(model)` after each batch; the model, holding the whole run."""
+    is done, calling `watch(model)` after each batch; the model, holding the whole run.
+
+    If `watch` finds its output closed (BrokenPipeError), the source is stopped and drained
+    like after Ctrl+C, and BrokenPipeError is raised once it has ended."""
     model = RunViewModel() if model is None else model
+    reader_gone = False
     with interrupts_stop(source):
         source.start()
         while True:
@@ -54,9 +60,15 @@ def follow(
             if batch:
                 model.apply(batch)
             if watch is not None:
-                watch(model)
+                try:
+                    watch(model)
+                except BrokenPipeError:  # `run … | head`: nobody reads; end the run properly
+                    watch, reader_gone = None, True
+                    source.stop()
             if source.done and not batch:
                 break
+    if reader_gone:
+        raise BrokenPipeError("the output was closed before the run ended")
     return model
 
 

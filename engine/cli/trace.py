@@ -40,7 +40,7 @@ def cmd_trace(options: TraceOptions) -> int:
     runner = trace_source(options)
     err = sys.stderr
     watch = None if options.quiet else NarrativePrinter(err, skip={"output"})
-    with interrupts_stop(runner):
+    with interrupts_stop(runner, restore=False):
         model = follow(runner, watch)
         outcome = runner.outcome
         assert outcome is not None
