@@ -2,7 +2,8 @@
 
 Why each piece:
 - QT_QPA_PLATFORM=offscreen is set at import time, before pytest-qt creates the QApplication,
-  so the suite runs on machines without a display (CI).
+  so the suite runs on machines without a display (CI) — also when the variable is set but
+  empty, or names a platform whose display is missing.
 - The app remembers geometry and the last scenario with QSettings; a test must never touch the
   user's real settings, so every test gets its own settings file (env var read by MainWindow)
   and Qt's default settings paths point into a temp dir as a safety net.
@@ -22,7 +23,22 @@ from pathlib import Path
 import psutil
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+def _qt_platform(env: dict[str, str]) -> str:
+    """offscreen, unless the environment names a platform that can open a window here.
+
+    An empty QT_QPA_PLATFORM counts as unset (a plain setdefault would keep the empty value
+    and Qt would pick xcb), and a forced xcb/wayland without its display would make Qt abort
+    the whole test process ("Fatal Python error: Aborted")."""
+    from gui.app.display_check import display_problem  # Qt-free: safe before Qt loads
+
+    chosen = env.get("QT_QPA_PLATFORM", "")
+    if not chosen or display_problem(env) is not None:
+        return "offscreen"
+    return chosen
+
+
+os.environ["QT_QPA_PLATFORM"] = _qt_platform(dict(os.environ))
 
 SETTINGS_ENV = "BARRIER_VIZ_SETTINGS"
 _SETTINGS_ROOT = Path(tempfile.mkdtemp(prefix="barrier-viz-settings-"))
