@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import TextIO
@@ -35,7 +36,11 @@ Watch = Callable[[RunViewModel], None]
 def interrupts_stop(source: Source, *, restore: bool = True) -> Iterator[None]:
     """While inside: every Ctrl+C (SIGINT) asks `source` to stop, nothing else.  On the way
     out the previous handler comes back, or (`restore=False`, a command about to exit with
-    the code its summary printed) Ctrl+C is ignored from then on."""
+    the code its summary printed) Ctrl+C is ignored from then on.  Off the main thread (a
+    script running a run in a worker) there is nothing to catch and nothing is changed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers (and only it receives SIGINT)
+        return
     previous = signal.signal(signal.SIGINT, lambda *_: source.stop())
     try:
         yield

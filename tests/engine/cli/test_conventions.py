@@ -30,7 +30,9 @@ from tests.paths import MAIN, ROOT
 pytestmark = pytest.mark.timeout(120)
 
 
-def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:  # fmt: skip
+def cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(MAIN), *args],
         capture_output=True,
@@ -105,9 +107,9 @@ def test_quiet_on_a_terminal_shows_one_progress_line_in_place(tmp_path: Path) ->
     """stderr is a terminal: the progress line is rewritten with carriage returns (never a
     newline of its own), then wiped; stdout (a pipe) gets only the summary."""
     leader, follower = pty.openpty()
+    scenario = str(many_stages(tmp_path, 30))
     proc = subprocess.Popen(
-        [sys.executable, str(MAIN), "run", "--scenario", str(many_stages(tmp_path, 30))]
-        + ["--quiet", "--speed", "0.5"],
+        [sys.executable, str(MAIN), "run", "--scenario", scenario, "--quiet", "--speed", "0.5"],
         stdout=subprocess.PIPE,
         stderr=follower,
         stdin=subprocess.DEVNULL,
