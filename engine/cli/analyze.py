@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from engine.core.event_log_reader import EventLogReadError, read_event_log
+from engine.core.safe_text import first_unsafe, is_unsafe, printable
 from engine.model.wait_states.text import analyse_run, report_json, report_text
 
 EXIT_OK = 0
@@ -37,11 +38,20 @@ def cmd_analyze(
         print(f"warning: {warning}", file=err)
     states, names, what_ifs = analyse_run(events)
     if as_json:
-        text = json.dumps(report_json(states, names, what_ifs), ensure_ascii=False)
+        text = json_printable(json.dumps(report_json(states, names, what_ifs), ensure_ascii=False))
     else:
-        text = report_text(states, names, what_ifs)
+        text = printable(report_text(states, names, what_ifs), keep="\n")
     print(text, file=out)
     return EXIT_OK
+
+
+def json_printable(text: str) -> str:
+    """JSON text with every character a terminal must not get raw (C1 controls such as the
+    one-byte CSI, direction overrides, line separators, lone surrogates) written as a \\u
+    escape: the same JSON value, safe to print.  (json.dumps escapes C0 controls itself.)"""
+    if first_unsafe(text) is None:
+        return text
+    return "".join(f"\\u{ord(c):04x}" if is_unsafe(c) else c for c in text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

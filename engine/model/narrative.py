@@ -171,7 +171,8 @@ class Narrator:
         return f"⌛ {e.get('message')}"
 
     def _on_crash(self, e: Event) -> str:
-        return f"☠ {self.name(e.party)} crashed: {e.get('error')}"
+        who = "Your program" if e.party is None and e.get("program") else self.name(e.party)
+        return f"☠ {who} crashed: {e.get('error')}"
 
     def _on_exit(self, e: Event) -> str | None:
         code = e.get("exitcode")

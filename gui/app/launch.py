@@ -24,6 +24,7 @@ from engine.cli.inputs import InputError, load_chosen_scenario, read_log_input
 from engine.cli.options import ReplayOptions, ScenarioChoice, TraceOptions
 from engine.cli.parser import EXIT_BAD_INPUT
 from engine.core.events import Event
+from engine.core.safe_text import printable
 from engine.scenario import Scenario
 from gui.app.display_check import display_problem
 from gui.app.options import GuiOptions
@@ -53,7 +54,7 @@ def launch_gui(options: GuiOptions) -> int:
     try:
         opening = _opening(options)
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return _run_app(options, opening)
 
