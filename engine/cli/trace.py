@@ -16,8 +16,9 @@ from __future__ import annotations
 import sys
 
 from engine.cli.headless import NarrativePrinter, follow, interrupts_stop
-from engine.cli.inputs import InputError
+from engine.cli.inputs import InputError, check_writable
 from engine.cli.options import TraceOptions
+from engine.cli.summary import TABLE_LIMIT
 from engine.core.safe_text import printable
 from engine.model.report import barrier_tables
 from engine.sources.tracer.runner import TraceRunner
@@ -26,6 +27,8 @@ from engine.sources.tracer.runner import TraceRunner
 def trace_source(options: TraceOptions) -> TraceRunner:
     """The (not yet started) source for the program; a missing script is an InputError.
     Used headless and by the window (`trace … --gui`)."""
+    if options.events:
+        check_writable("--events", options.events)
     try:
         return TraceRunner(options.script, list(options.program_args), events_path=options.events)
     except FileNotFoundError:
@@ -44,7 +47,8 @@ def cmd_trace(options: TraceOptions) -> int:
         model = follow(runner, watch)
         outcome = runner.outcome
         assert outcome is not None
-        summary = barrier_tables(model.stage_book, runner.names)
+        limit = None if options.all_tables else TABLE_LIMIT
+        summary = barrier_tables(model.stage_book, runner.names, limit=limit)
         if summary:
             print(("" if options.quiet else "\n") + printable(summary, keep="\n"), file=err)
         result = f"Result: {outcome.status} — {outcome.reason} (exit code {outcome.exit_code})"

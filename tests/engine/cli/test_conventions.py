@@ -299,3 +299,37 @@ def test_every_exit_code_is_documented() -> None:
     table = readme[readme.index("**Exit codes**") :].split("\n\n")[1]
     codes = re.findall(r"^\| (\d+) \|", table, flags=re.M)
     assert codes == ["0", "1", "2", "3", "4", "130"]
+
+
+LOOPING_PROGRAM = """
+from multiprocessing import Barrier, Process
+def w(b):
+    for _ in range(25):
+        b.wait()
+if __name__ == "__main__":
+    b = Barrier(2)
+    ps = [Process(target=w, args=(b,)) for _ in range(2)]
+    for p in ps: p.start()
+    for p in ps: p.join()
+"""
+
+
+def test_trace_summarises_long_programs_too(tmp_path: Path) -> None:
+    program = tmp_path / "loop.py"
+    program.write_text(LOOPING_PROGRAM, encoding="utf-8")
+    summary = cli("trace", str(program), "--quiet")
+    assert summary.returncode == 0, summary.stderr
+    assert 2 <= len(re.findall(r"^Stage \d+ of 25", summary.stderr, flags=re.M)) <= 3
+    every = cli("trace", str(program), "--quiet", "--tables", "all")
+    assert len(re.findall(r"^Stage \d+ of 25", every.stderr, flags=re.M)) == 25
+
+
+def test_trace_events_to_a_device_is_refused_before_the_program_runs(tmp_path: Path) -> None:
+    program = tmp_path / "loop.py"
+    program.write_text("print('ran')\n", encoding="utf-8")
+    out = cli("trace", str(program), "--events", "/dev/full")
+    assert out.returncode == 2 and out.stdout == ""
+    assert (
+        out.stderr
+        == "error: --events: /dev/full is not a regular file (allowed: a regular file or a new one)\n"
+    )
