@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from engine.cli.inputs import InputError, load_chosen_scenario, read_log_input
+from engine.cli.inputs import InputError, check_writable, load_chosen_scenario, read_log_input
 from engine.cli.options import ReplayOptions, ScenarioChoice, TraceOptions
 from engine.cli.parser import EXIT_BAD_INPUT
 from engine.core.events import Event
@@ -52,6 +52,12 @@ def launch_gui(options: GuiOptions) -> int:
         print(problem, file=sys.stderr)
         return 1
     try:
+        for option, path in (
+            ("--screenshot", options.flags.screenshot),
+            ("--record", options.flags.record),
+        ):
+            if path:  # checked now, not after a whole run has been watched
+                check_writable(option, path)
         opening = _opening(options)
     except InputError as exc:
         print(f"error: {printable(str(exc))}", file=sys.stderr)

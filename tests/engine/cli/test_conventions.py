@@ -13,6 +13,7 @@ import pty
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -193,12 +194,24 @@ def test_no_colour_codes_anywhere(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- output paths, before the run
+def full_device(folder: Path) -> Path:
+    """A private copy of /dev/full (the same character device: every write fails with "No
+    space left on device").  Never the real one: a version without the check renames its
+    output onto the target, and as root that replaces the system's device with a file."""
+    path = folder / "full"
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    except (PermissionError, AttributeError):
+        pytest.skip("making a device node needs root")
+    return path
+
+
 @pytest.mark.parametrize("option", ["--trace", "--events"])
 @pytest.mark.parametrize(
     ("target", "needle"),
     [
-        ("/dev/full", "not a regular file"),
-        ("/dev/null", "not a regular file"),
+        ("{full}", "not a regular file"),
+        ("{fifo}", "not a regular file"),
         ("{tmp}", "is a folder"),
         ("{tmp}/missing/x.out", "folder does not exist"),
         ("/proc/self/x.out", "cannot write"),
@@ -207,7 +220,11 @@ def test_no_colour_codes_anywhere(tmp_path: Path) -> None:
 def test_unwritable_outputs_are_refused_before_the_run(
     tmp_path: Path, option: str, target: str, needle: str
 ) -> None:
-    path = target.format(tmp=tmp_path)
+    fifo = tmp_path / "fifo"
+    if "{fifo}" in target:
+        os.mkfifo(fifo)
+    full = full_device(tmp_path) if "{full}" in target else None
+    path = target.format(tmp=tmp_path, fifo=fifo, full=full)
     started = time.monotonic()
     out = cli("run", "--preset", "launch-staggered", option, path)
     assert out.returncode == 2, out.stdout + out.stderr
@@ -215,13 +232,18 @@ def test_unwritable_outputs_are_refused_before_the_run(
     assert out.stderr.count("\n") == 1 and out.stderr.startswith(f"error: {option}: ")
     assert needle in out.stderr and "Traceback" not in out.stderr
     assert time.monotonic() - started < 20  # the staggered preset alone takes longer
-    assert Path("/dev/full").is_char_device()  # and the device is still a device
+    if full is not None:
+        assert full.is_char_device()  # still the device: nothing was renamed onto it
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in (fifo, full) if p is not None and os.path.lexists(p)
+    )  # no probe or .part left behind
 
 
-def test_code_output_to_a_device_is_refused() -> None:
-    out = cli("code", "--preset", "launch", "--output", "/dev/full")
+def test_code_output_to_a_device_is_refused(tmp_path: Path) -> None:
+    full = full_device(tmp_path)
+    out = cli("code", "--preset", "launch", "--output", str(full))
     assert out.returncode == 2 and "not a regular file" in out.stderr
-    assert Path("/dev/full").is_char_device()
+    assert full.is_char_device()
 
 
 # ---------------------------------------------------------------- Ctrl+C and closed pipes
@@ -327,9 +349,22 @@ def test_trace_summarises_long_programs_too(tmp_path: Path) -> None:
 def test_trace_events_to_a_device_is_refused_before_the_program_runs(tmp_path: Path) -> None:
     program = tmp_path / "loop.py"
     program.write_text("print('ran')\n", encoding="utf-8")
-    out = cli("trace", str(program), "--events", "/dev/full")
+    full = full_device(tmp_path)
+    out = cli("trace", str(program), "--events", str(full))
     assert out.returncode == 2 and out.stdout == ""
     expected = (
-        "error: --events: /dev/full is not a regular file (allowed: a regular file or a new one)"
+        f"error: --events: {full} is not a regular file (allowed: a regular file or a new one)"
     )
     assert out.stderr == expected + "\n"
+    assert full.is_char_device()
+
+
+@pytest.mark.parametrize("flag", ["--screenshot", "--record"])
+def test_window_outputs_are_checked_before_the_window_opens(tmp_path: Path, flag: str) -> None:
+    target = tmp_path / "missing" / ("x.png" if flag == "--screenshot" else "x.gif")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = cli(
+        "gui", "--preset", "launch", "--autorun", "--quit-after-run", flag, str(target), env=env
+    )
+    assert out.returncode == 2, out.stderr
+    assert out.stderr == f"error: {flag}: cannot write {target}: its folder does not exist\n"
