@@ -81,7 +81,8 @@ def cmd_run(options: RunOptions) -> int:
     with interrupts_stop(
         runner, restore=False
     ):  # until the summary is out: it and the exit code agree
-        model = follow(runner, progress if progress is not None else NarrativePrinter())
+        story = NarrativePrinter(skip={"run_end"})  # the Result line below says it once
+        model = follow(runner, progress if progress is not None else story)
         if progress is not None:
             progress.clear()
         outcome = runner.outcome

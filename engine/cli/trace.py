@@ -42,7 +42,8 @@ def trace_source(options: TraceOptions) -> TraceRunner:
 def cmd_trace(options: TraceOptions) -> int:
     runner = trace_source(options)
     err = sys.stderr
-    watch = None if options.quiet else NarrativePrinter(err, skip={"output"})
+    # the program's own lines are on screen already; the Result line below tells the end
+    watch = None if options.quiet else NarrativePrinter(err, skip={"output", "run_end"})
     with interrupts_stop(runner, restore=False):
         model = follow(runner, watch)
         outcome = runner.outcome
