@@ -47,10 +47,17 @@ def test_run_launch_narrates_and_summarises(tmp_path: Path) -> None:
 
 
 def test_quiet_prints_only_the_summary() -> None:
+    """--quiet: the wait-state report (per-party totals) and the result; no narrative, no
+    stage tables, and on a pipe no progress line either."""
     out = cli("run", "--preset", "two-rounds", "--speed", "20", "--quiet")
     assert out.returncode == 0
     assert "enters the dungeon" not in out.stdout
-    assert "Stage 1 of 2" in out.stdout and "Stage 2 of 2" in out.stdout
+    assert "Stage 1 of 2" not in out.stdout
+    assert out.stdout.startswith("Wait states")
+    for name in ("Warrior", "Mage", "Rogue"):
+        assert name in out.stdout
+    assert out.stdout.rstrip().endswith("Result: passed — every stage passed (exit code 0)")
+    assert out.stderr == ""
 
 
 @pytest.mark.parametrize(
