@@ -182,7 +182,8 @@ def test_summary_picks_the_slowest_stage() -> None:
         events += [ev("release", t + slow, 0, stage, index=0)]
     text = stage_tables(StageBook.from_events(events), ["A"], limit=20)
     assert re.findall(r"^Stage (\d+) of 30", text, flags=re.M) == ["1", "8", "30"]
-    assert len(stage_tables(StageBook.from_events(events), ["A"]).split("\n\n")) == 30
+    every = stage_tables(StageBook.from_events(events), ["A"])
+    assert len(re.findall(r"^Stage \d+ of 30", every, flags=re.M)) == 30
 
 
 def test_no_colour_codes_anywhere(tmp_path: Path) -> None:
