@@ -369,3 +369,24 @@ def test_window_outputs_are_checked_before_the_window_opens(tmp_path: Path, flag
     )
     assert out.returncode == 2, out.stderr
     assert out.stderr == f"error: {flag}: cannot write {target}: its folder does not exist\n"
+
+
+def test_ctrl_c_during_a_headless_replay_exits_4_and_says_so() -> None:
+    log = ROOT / "tests" / "engine" / "core" / "recorded" / "launch.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, str(MAIN), "replay", "--headless", "--speed", "0.2", str(log)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    for _ in range(2):
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.05)  # the 50 ms between two presses is the input, not a synchronisation
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 4, (out, err)
+    assert re.search(r"^■ Replay stopped at \d+\.\d{3} s of 1\.794 s \(exit code 4\)\.$", out, re.M)
+    assert err == ""
