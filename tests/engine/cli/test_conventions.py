@@ -213,7 +213,7 @@ def full_device(folder: Path) -> Path:
     [
         ("{full}", "not a regular file"),
         ("{fifo}", "not a regular file"),
-        ("{tmp}", "is a folder"),
+        ("{tmp}", "is a folder, not a file"),
         ("{tmp}/missing/x.out", "folder does not exist"),
         ("/proc/self/x.out", "cannot write"),
     ],
@@ -353,9 +353,7 @@ def test_trace_events_to_a_device_is_refused_before_the_program_runs(tmp_path: P
     full = full_device(tmp_path)
     out = cli("trace", str(program), "--events", str(full))
     assert out.returncode == 2 and out.stdout == ""
-    expected = (
-        f"error: --events: {full} is not a regular file (allowed: a regular file or a new one)"
-    )
+    expected = f"error: --events: cannot write {full}: is not a regular file"
     assert out.stderr == expected + "\n"
     assert full.is_char_device()
 
