@@ -145,6 +145,10 @@ def cmd_replay(options: ReplayOptions) -> int:
     source = ReplaySource(read_log_input(options.log), speed=options.speed)
     with interrupts_stop(source, restore=False):
         follow(source, NarrativePrinter())
+        reached, length = source.position_s(), source.duration_s()
+        if reached < length:  # Ctrl+C before the recorded end: a stopped replay, as a run
+            print(f"■ Replay stopped at {reached:.3f} s of {length:.3f} s (exit code 4).")
+            return EXIT_STOPPED
     outcome = source.outcome
     return outcome.exit_code if outcome is not None else 0
 

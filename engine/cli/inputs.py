@@ -55,11 +55,9 @@ def check_writable(option: str, path: str) -> None:
     except OSError as exc:
         raise InputError(f"{option}: cannot write {shown}: {exc.strerror}") from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{option}: {shown} is a folder (allowed: a file name)")
+        raise InputError(f"{option}: cannot write {shown}: is a folder, not a file")
     if info is not None and not stat.S_ISREG(info.st_mode):
-        raise InputError(
-            f"{option}: {shown} is not a regular file (allowed: a regular file or a new one)"
-        )
+        raise InputError(f"{option}: cannot write {shown}: is not a regular file")
     folder = target.resolve().parent
     if not folder.is_dir():
         raise InputError(f"{option}: cannot write {shown}: its folder does not exist")

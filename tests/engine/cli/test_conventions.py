@@ -213,7 +213,7 @@ def full_device(folder: Path) -> Path:
     [
         ("{full}", "not a regular file"),
         ("{fifo}", "not a regular file"),
-        ("{tmp}", "is a folder"),
+        ("{tmp}", "is a folder, not a file"),
         ("{tmp}/missing/x.out", "folder does not exist"),
         ("/proc/self/x.out", "cannot write"),
     ],
@@ -353,9 +353,7 @@ def test_trace_events_to_a_device_is_refused_before_the_program_runs(tmp_path: P
     full = full_device(tmp_path)
     out = cli("trace", str(program), "--events", str(full))
     assert out.returncode == 2 and out.stdout == ""
-    expected = (
-        f"error: --events: {full} is not a regular file (allowed: a regular file or a new one)"
-    )
+    expected = f"error: --events: cannot write {full}: is not a regular file"
     assert out.stderr == expected + "\n"
     assert full.is_char_device()
 
@@ -369,3 +367,24 @@ def test_window_outputs_are_checked_before_the_window_opens(tmp_path: Path, flag
     )
     assert out.returncode == 2, out.stderr
     assert out.stderr == f"error: {flag}: cannot write {target}: its folder does not exist\n"
+
+
+def test_ctrl_c_during_a_headless_replay_exits_4_and_says_so() -> None:
+    log = ROOT / "tests" / "engine" / "core" / "recorded" / "launch.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, str(MAIN), "replay", "--headless", "--speed", "0.2", str(log)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    for _ in range(2):
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.05)  # the 50 ms between two presses is the input, not a synchronisation
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 4, (out, err)
+    assert re.search(r"^■ Replay stopped at \d+\.\d{3} s of 1\.794 s \(exit code 4\)\.$", out, re.M)
+    assert err == ""
