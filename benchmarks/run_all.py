@@ -39,6 +39,7 @@ SUITE: dict[str, tuple[str, list[str], list[str], float, bool]] = {
     "start": ("benchmarks.gui_start", [], ["--parties", "8"], 120, True),
     "profile": ("benchmarks.profiles", ["--stages", "1000"], [], 90, False),
     "waitstates": ("benchmarks.wait_states", [], Q, 120, False),
+    "waitpane": ("benchmarks.analysis_pane", [], Q, 240, True),
 }
 
 

@@ -89,6 +89,14 @@ class CompletionOptions:
     parser: argparse.ArgumentParser  # the whole command line, the window's flags included
 
 
+@dataclass(frozen=True)
+class LessonListOptions:
+    """`lesson --list` (or `lesson` with no NAME): the lessons, headless.  `listing` is False
+    when no NAME was given without --list: the list then follows a one-line error."""
+
+    listing: bool = True
+
+
 HeadlessOptions = (
     RunOptions
     | PresetsOptions
@@ -97,4 +105,5 @@ HeadlessOptions = (
     | TraceOptions
     | AnalyzeOptions
     | CompletionOptions
+    | LessonListOptions
 )

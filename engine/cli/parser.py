@@ -25,6 +25,7 @@ from engine.cli.options import (
     CodeOptions,
     CompletionOptions,
     HeadlessOptions,
+    LessonListOptions,
     PresetsOptions,
     ReplayOptions,
     RunOptions,
@@ -217,6 +218,14 @@ class CommandLineParser:
         )
         self.completion.add_argument("shell", choices=SHELLS, help="bash or zsh")
 
+        # Lessons (engine/lessons): `lesson --list` runs headless; `lesson NAME` opens the lesson
+        # window, whose flags (--autoplay, --record, --present …) gui/lessons/options.py adds.
+        self.lesson = self.add_command("lesson", "play a lesson: a guided talk with live runs")
+        self.lesson.add_argument(
+            "name", nargs="?", metavar="NAME", help="a lesson (see --list) or a lesson FILE.toml"
+        )
+        self.lesson.add_argument("--list", action="store_true", help="list the lessons")
+
     def add_command(self, name: str, help_text: str, **kwargs: Any) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = self._sub.add_parser(name, help=help_text, **kwargs)
         return parser
@@ -284,6 +293,8 @@ def headless_options(parsed: ParsedArgs) -> HeadlessOptions | None:
             log = parsed.text("log")
             assert log is not None  # a required positional
             return AnalyzeOptions(log, parsed.flag("json"))
+        case "lesson" if parsed.flag("list") or parsed.text("name") is None:
+            return LessonListOptions(listing=parsed.flag("list"))
         case "trace":
             script = parsed.text("script")
             assert script is not None  # a required positional

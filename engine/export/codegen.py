@@ -11,6 +11,10 @@ preset stays as short as the article's example.
 The scenario comes from a file someone else may have written, and the program is run by the
 user: every piece of its text (names, description, messages, narrative) enters the program
 only through engine.export.codegen_text, as checked string literals, never as source.
+
+`generate_program` also returns which line does what (the work, ``barrier.wait()``, the
+action, the line after the wait; engine.export.line_map): each builder tags the lines it
+writes, so a view can put a marker on the line a party is executing without searching text.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from engine.export.codegen_text import (
     say_call,
     template_expr,
 )
+from engine.export.line_map import LineRole, Program, TaggedLines, join_parts
 from engine.scenario import (
     NARRATIVE_KINDS,
     NarrativeKind,
@@ -38,7 +43,7 @@ from engine.scenario import (
     scenario_to_dict,
 )
 
-__all__ = ["generate_script"]
+__all__ = ["generate_program", "generate_script"]
 
 RESCUE_GRACE_S = 1.0  # after every plan has run out, anyone still waiting waits for nobody
 # What the program's comment says about the backend the app would have used instead.
@@ -74,18 +79,18 @@ def generate_script(scenario: Scenario, *, seed: int | None = None, speed: float
     so the embedded plan is still reproducible.  Raises ValueError if speed is not positive,
     ScenarioError if `scenario` (which anyone can construct) does not validate.
     """
+    return generate_program(scenario, seed=seed, speed=speed).text
+
+
+def generate_program(scenario: Scenario, *, seed: int | None = None, speed: float = 1.0) -> Program:
+    """The program of `generate_script` and its line map (which line does what)."""
     scenario = parse_scenario(scenario_to_dict(scenario))
     shape = _shape(scenario, seed, speed)
     head = f"{_header(shape)}{_imports(scenario, shape)}\n{_constants(scenario, shape)}"
-    parts = [
-        head,
-        SAY,
-        BUSY_WORK if scenario.workload == "cpu" else "",
-        _action(scenario),
-        _worker(scenario, shape),
-        _main(scenario, shape),
-    ]
-    return "\n\n\n".join(part.rstrip("\n") for part in parts if part) + "\n"
+    texts = [head, SAY, BUSY_WORK if scenario.workload == "cpu" else ""]
+    parts = [TaggedLines(text.split("\n")) for text in texts]
+    parts += [_action(scenario), _worker(scenario, shape), _main(scenario, shape)]
+    return join_parts(parts)
 
 
 def _shape(scenario: Scenario, seed: int | None, speed: float) -> _Shape:
@@ -193,37 +198,30 @@ def _give_up_after(shape: _Shape) -> float:
     return round(longest + (shape.timeout or 0.0) * stages + RESCUE_GRACE_S, 3)
 
 
-def _action(scenario: Scenario) -> str:
+def _action(scenario: Scenario) -> TaggedLines:
+    out = TaggedLines()
     action = scenario.action
     if action is None:
-        return ""
+        return out
     if action.by_stage:  # one message per stage: the action reads the stage of its caller
         messages = ", ".join(literal(m) for m in action.by_stage)
-        lines = [
-            f"ACTION_MESSAGES = [{messages}]",
-            "current_stage = 1  # set by each worker before it waits (the action runs in it)",
-            "",
-            "",
-            "def barrier_action():",
-            '    """Run by exactly one process (the last to arrive), once per stage."""',
-            *say_call(4, "ACTION_MESSAGES[current_stage - 1]"),
-        ]
+        out.add(f"ACTION_MESSAGES = [{messages}]")
+        out.add("current_stage = 1  # set by each worker before it waits (the action runs in it)")
+        out.add("", "")
+        said = "ACTION_MESSAGES[current_stage - 1]"
     else:
-        lines = [
-            "def barrier_action():",
-            '    """Run by exactly one process (the last to arrive), once per stage."""',
-            *say_call(4, literal(action.message)),
-        ]
+        said = literal(action.message)
+    out.add("def barrier_action():", role=LineRole.ACTION_DEF)
+    out.add('    """Run by exactly one process (the last to arrive), once per stage."""')
+    out.add(*say_call(4, said), role=LineRole.ACTION)
     if action.raises:
         error = f"the barrier action failed: {action.message}"
-        lines += [
-            "    # The scenario's fault: the action raises, so the barrier breaks.",
-            f"    raise RuntimeError({literal(error)})",
-        ]
-    return "\n".join(lines)
+        out.add("    # The scenario's fault: the action raises, so the barrier breaks.")
+        out.add(f"    raise RuntimeError({literal(error)})")
+    return out
 
 
-def _worker(scenario: Scenario, shape: _Shape) -> str:
+def _worker(scenario: Scenario, shape: _Shape) -> TaggedLines:
     params = "barrier, party, name, work" if shape.needs_party else "barrier, name, work"
     action_by_stage = scenario.action is not None and bool(scenario.action.by_stage)
     per_stage = action_by_stage or any(
@@ -232,43 +230,48 @@ def _worker(scenario: Scenario, shape: _Shape) -> str:
     uses_stage = per_stage or bool(shape.crashes) or "stage" in shape.placeholders
     loop = "stage, seconds in enumerate(work, start=1)" if uses_stage else "seconds in work"
     work = "busy_work" if scenario.workload == "cpu" else "time.sleep"
-    lines = [
-        f"def worker({params}):",
+    out = TaggedLines()
+    out.add(f"def worker({params}):", role=LineRole.WORKER_DEF)
+    out.add(
         '    """One party, in its own process: for each stage, work, then wait for the others."""',
         *(["    global current_stage"] if action_by_stage else []),
         f"    for {loop}:",
         *_say("work", scenario),
-    ]
+    )
     if shape.crashes:
-        lines += [
-            "        if (party, stage) in CRASHES:",
-            f"            {work}(seconds / 2)",
+        out.add("        if (party, stage) in CRASHES:")
+        out.add(f"            {work}(seconds / 2)", role=LineRole.CRASH_WORK)
+        out.add(
             '            raise RuntimeError(f"{name} hit a fault during stage {stage}")',
-        ]
-    lines += [f"        {work}(seconds)", *_say("arrive", scenario)]
+            role=LineRole.CRASH,
+        )
+    out.add(f"        {work}(seconds)", role=LineRole.WORK)
+    out.add(*_say("arrive", scenario))
     if action_by_stage:
-        lines.append("        current_stage = stage  # arriving last, this party runs the action")
+        out.add("        current_stage = stage  # arriving last, this party runs the action")
     wait = "barrier.wait()"
     if "index" in {f for t in scenario.narrative.release for f in fields(t)}:
         wait = "index = barrier.wait()  # 0 … parties-1, different for every party"
     why = _why_broken(scenario, shape)
     if not shape.may_break:
-        lines.append(f"        {wait}")
+        out.add(f"        {wait}", role=LineRole.WAIT)
     else:
-        lines += [
-            "        try:",
-            f"            {wait}",
-            "        except BrokenBarrierError:",
+        out.add("        try:")
+        out.add(f"            {wait}", role=LineRole.WAIT)
+        out.add("        except BrokenBarrierError:")
+        out.add(
             *say_call(12, f'f"💥 {{name}} got BrokenBarrierError ({why})."'),
-            "            return",
-        ]
+            role=LineRole.BROKEN,
+        )
+        out.add("            return")
     if scenario.action is not None and scenario.action.raises:
-        lines += [
+        out.add(
             "        except RuntimeError as error:  # only where the action ran",
             "            say(f\"💥 {name}'s wait() re-raised the action's error: {error}\")",
             "            return",
-        ]
-    return "\n".join([*lines, *_say("release", scenario)])
+        )
+    out.add(*_say("release", scenario), role=LineRole.AFTER_WAIT)
+    return out
 
 
 def _why_broken(scenario: Scenario, shape: _Shape) -> str:
@@ -298,45 +301,49 @@ def _say(kind: NarrativeKind, scenario: Scenario) -> list[str]:
     return [f"        if {line}:", *say_call(12, call)]
 
 
-def _main(scenario: Scenario, shape: _Shape) -> str:
-    lines = ['if __name__ == "__main__":', "    say(SCENARIO)"]
+def _main(scenario: Scenario, shape: _Shape) -> TaggedLines:
+    out = TaggedLines(['if __name__ == "__main__":', "    say(SCENARIO)"])
     if scenario.description:
-        lines.append("    say(ABOUT)")
+        out.add("    say(ABOUT)")
     if scenario.backend in _BACKEND_WORDS:
-        lines += comment(
-            f"In the app this scenario can run on {_BACKEND_WORDS[scenario.backend]}; this"
-            " program uses real processes, like the classic multiprocessing.Barrier example.",
-            indent=4,
+        out.add(
+            *comment(
+                f"In the app this scenario can run on {_BACKEND_WORDS[scenario.backend]}; this"
+                " program uses real processes, like the classic multiprocessing.Barrier example.",
+                indent=4,
+            )
         )
     prefix = ""
     if scenario.start_method:
-        lines += [
+        out.add(
             "    # The start method the scenario asks for.",
             f"    ctx = multiprocessing.get_context({literal(scenario.start_method)})",
-        ]
+        )
         prefix = "ctx."
     args = [str(scenario.parties)]
     if scenario.action is not None:
         args.append("action=barrier_action")
     if shape.timeout is not None:
         args.append(f"timeout={shape.timeout!r}")
-    lines += _mismatch_comment(scenario.parties, scenario.processes)
-    lines.append(f"    barrier = {prefix}Barrier({', '.join(args)})")
+    out.add(*_mismatch_comment(scenario.parties, scenario.processes))
+    out.add(f"    barrier = {prefix}Barrier({', '.join(args)})", role=LineRole.BARRIER)
     if shape.needs_party:
         target, loop = "barrier, party, name, work", "party, (name, work) in enumerate(PLAN, 1)"
     else:
         target, loop = "barrier, name, work", "name, work in PLAN"
-    lines += [
+    out.add(
         "    processes = [",
         f"        {prefix}Process(target=worker, args=({target}), name=name)",
         f"        for {loop}",
         "    ]",
         "    for process in processes:",
         "        process.start()",
-    ]
+    )
     if shape.rescue:
-        return "\n".join(lines) + "\n" + RESCUE
-    return "\n".join([*lines, "    for process in processes:", "        process.join()"])
+        out.add(*RESCUE.rstrip("\n").split("\n"))
+    else:
+        out.add("    for process in processes:", "        process.join()")
+    return out
 
 
 def _mismatch_comment(parties: int, processes: int) -> list[str]:

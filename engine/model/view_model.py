@@ -24,6 +24,13 @@ from engine.core.outcome import RunStatus
 from engine.model.failure_tracker import FailureTracker, exit_description
 from engine.model.failures import CounterNote, Failure, NoteTone
 from engine.model.lanes import ALIVE, Lane, LaneState, Marker, Span
+from engine.model.missing import (
+    DEFAULT_THRESHOLD,
+    MissingReport,
+    MissingThreshold,
+    MissingWatch,
+    missing_line,
+)
 from engine.model.narrative import LogLine, LogTail, Narrator
 from engine.model.stage_records import StageBook
 
@@ -34,6 +41,8 @@ __all__ = [
     "LogLine",
     "LogTail",
     "Marker",
+    "MissingReport",
+    "MissingThreshold",
     "RunStatus",
     "RunViewModel",
     "Span",
@@ -63,6 +72,7 @@ class RunViewModel:
     _failures: FailureTracker = field(default_factory=FailureTracker)
     _narrator: Narrator = field(default_factory=Narrator)
     _waiting_order: list[int] = field(default_factory=list)
+    _missing: MissingWatch = field(default_factory=MissingWatch)
 
     # ------------------------------------------------------------------ lane queries
     @property
@@ -181,6 +191,32 @@ class RunViewModel:
         if self.status == RunStatus.DIED:
             return CounterNote("☠ a party died", NoteTone.DIED)
         return None
+
+    # ------------------------------------------------------------------ who is missing
+    def missing(
+        self, now_ns: int, threshold: MissingThreshold = DEFAULT_THRESHOLD
+    ) -> MissingReport | None:
+        """The parties a stage still lacks once it has waited longer than `threshold` (None:
+        no stage waits that long, or the run is not running; the presenter's turn is no
+        absence, it is the presenter gate)."""
+        if self.status != RunStatus.RUNNING or self.presenter_turn:
+            return None
+        return self._missing.find(
+            self.lanes, self.stage_book, self.parties, self.barriers, now_ns, threshold
+        )
+
+    def note_missing(
+        self, now_ns: int, threshold: MissingThreshold = DEFAULT_THRESHOLD
+    ) -> MissingReport | None:
+        """`missing`, and the story's one line the first time a stage is found waiting."""
+        report = self.missing(now_ns, threshold)
+        if report is not None and report.key not in self._missing.told:
+            self._missing.told.add(report.key)
+            t_s = (now_ns - self.t0_ns) / 1e9 if self.t0_ns is not None else 0.0
+            line = missing_line(report, len(self.barriers) > 1)
+            self.log.append(LogLine(t_s, None, line, "missing"))
+            self.version += 1
+        return report
 
     # ------------------------------------------------------------------ updates
     def apply(self, events: Iterable[Event]) -> bool:

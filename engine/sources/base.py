@@ -36,6 +36,7 @@ from engine.sources.commands import (
     Capability,
     Command,
     ContinueStage,
+    FetchStack,
     Kill,
     Pause,
     ReleaseGate,
@@ -44,6 +45,7 @@ from engine.sources.commands import (
     SetSpeed,
     Stop,
 )
+from engine.sources.stacks import PartyStack
 
 DEFAULT_STUCK_GRACE_S = 3.0
 
@@ -74,6 +76,8 @@ class Source(ABC):
         self._thread: threading.Thread | None = None
         self._fault: str | None = None  # the first error that ended the run, in one line
         self._finishing = False
+        self._stacks: list[PartyStack] = []  # answers to FetchStack, not yet taken
+        self._stacks_ready = threading.Condition()
 
     # ----------------------------------------------------------------- caller side
     @abstractmethod
@@ -172,6 +176,19 @@ class Source(ABC):
         """The error that ended the run early (a full disk, an internal error), if any."""
         return self._fault
 
+    def fetch_stack(self, party: int) -> bool:
+        return self.send(FetchStack(party))
+
+    def take_stacks(self, timeout: float = 0.0) -> list[PartyStack]:
+        """The answers to `FetchStack` that arrived since the last call.  The GUI never waits
+        (timeout 0: a process has to be asked first, so an answer comes a few milliseconds
+        after its request); a headless caller may wait up to `timeout` for one."""
+        with self._stacks_ready:
+            if not self._stacks and timeout > 0:
+                self._stacks_ready.wait(timeout)
+            taken, self._stacks = self._stacks, []
+        return taken
+
     # ----------------------------------------------------------------- source side
     def _start_thread(self, target: Any, name: str) -> None:
         self._thread = threading.Thread(
@@ -231,6 +248,12 @@ class Source(ABC):
         self, kind: str, party: int | None = None, stage: int | None = None, **data: Any
     ) -> None:
         self._deliver([Event(kind, time.monotonic_ns(), party, os.getpid(), stage, data)])
+
+    def _answer_stack(self, stack: PartyStack) -> None:
+        """Hand an answer to `FetchStack` over (from whichever thread found it)."""
+        with self._stacks_ready:
+            self._stacks.append(stack)
+            self._stacks_ready.notify_all()
 
     def _finish(self, outcome: RunOutcome) -> None:
         """Deliver `run_end`, close the log, then publish the outcome (which ends `wait_events`).

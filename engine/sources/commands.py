@@ -30,6 +30,7 @@ class Capability(StrEnum):
     PAUSE = "pause"  # freeze or resume the clock (a replay)
     SEEK = "seek"  # jump to a moment (a replay)
     SPEED = "speed"  # change how fast the clock runs (a replay)
+    STACKS = "stacks"  # fetch a party's current Python stack without stopping it
 
 
 @dataclass(frozen=True)
@@ -111,4 +112,21 @@ class SetSpeed:
             raise ValueError(f"speed: must be a finite number > 0, not {self.speed!r}")
 
 
-Command = Stop | Abort | Reset | Kill | ReleaseGate | ContinueStage | Pause | Seek | SetSpeed
+@dataclass(frozen=True)
+class FetchStack:
+    """Fetch party `party`'s current Python stack (every thread of it) without stopping it.
+
+    The answer, an `engine.sources.stacks.PartyStack`, arrives later through
+    `Source.take_stacks()`: a process has to be asked and to write its stack out first."""
+
+    party: int
+    capability: ClassVar[Capability] = Capability.STACKS
+
+    def __post_init__(self) -> None:
+        if isinstance(self.party, bool) or not isinstance(self.party, int) or self.party < 0:
+            raise ValueError(f"party: must be a whole number >= 0, not {self.party!r}")
+
+
+Command = (
+    Stop | Abort | Reset | Kill | ReleaseGate | ContinueStage | Pause | Seek | SetSpeed | FetchStack
+)

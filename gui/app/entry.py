@@ -15,13 +15,19 @@ from collections.abc import Sequence
 from engine.cli.options import HeadlessOptions
 from engine.cli.parser import CommandLineParser, headless_options
 from gui.app.options import GuiOptions, declare_window_flags, window_options
+from gui.lessons.options import LessonWindowOptions, lesson_window_options
 
 
-def parse_command_line(argv: Sequence[str]) -> GuiOptions | HeadlessOptions:
+def parse_command_line(
+    argv: Sequence[str],
+) -> GuiOptions | LessonWindowOptions | HeadlessOptions:
     """The typed options of the whole command line (bad input: one line, exit code 2)."""
     parser = CommandLineParser()
     declare_window_flags(parser)
     parsed = parser.parse(argv)
+    lesson = lesson_window_options(parsed)
+    if lesson is not None:
+        return lesson
     headless = headless_options(parsed)
     window = window_options(parsed, headless)
     if window is not None:
@@ -33,6 +39,10 @@ def parse_command_line(argv: Sequence[str]) -> GuiOptions | HeadlessOptions:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, then run a headless command or open the GUI; the exit code."""
     options = parse_command_line(sys.argv[1:] if argv is None else argv)
+    if isinstance(options, LessonWindowOptions):
+        from gui.lessons.launch import launch_lesson
+
+        return launch_lesson(options)
     if isinstance(options, GuiOptions):
         from gui.app.launch import launch_gui
 

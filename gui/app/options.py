@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from engine.cli.options import HeadlessOptions, ReplayOptions, ScenarioChoice, TraceOptions
 from engine.cli.parser import CommandLineParser, ParsedArgs, add_scenario_arguments
+from gui.lessons.options import declare_lesson_flags
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def declare_window_flags(parser: CommandLineParser) -> None:
         "--quit-after-run", action="store_true", help="with --gui: close when the program ends"
     )
     parser.add_trace_option("--screenshot", metavar="FILE.png", help="with --gui: save the window")
+    declare_lesson_flags(parser)  # `lesson NAME`: the lesson window (gui/lessons/options.py)
 
 
 def window_options(parsed: ParsedArgs, headless: HeadlessOptions | None) -> GuiOptions | None:

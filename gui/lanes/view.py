@@ -8,6 +8,7 @@ the model once, with geometry and fonts cached until the size or the party list 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QMouseEvent, QPainter, QPaintEvent
@@ -31,6 +32,8 @@ from gui.lanes.prompts import paint_prompts
 from gui.lanes.style import DEFAULT_STYLE, LaneStyle
 from gui.lanes.tiles import paint_tiles, tile_tooltip
 
+# Something painted over the lanes by a feature (e.g. gui/lanes/last_arriver.py), after them.
+LaneOverlay = Callable[[QPainter, LaneGeometry, RunViewModel, int], None]
 BACKGROUND = QColor("#FFFFFF")
 MIN_HEIGHT = 260
 NOTICE_NS = 12_000_000_000  # how long "Cannot run: …" stays over the lanes
@@ -62,6 +65,7 @@ class LanesView(QWidget):
         self.hover: int | None = None  # the tile under the mouse (crowd layout)
         self._notice: tuple[Alert, int] | None = None  # (what, until when) over the banner
         self.setMouseTracking(True)
+        self.overlays: list[LaneOverlay] = []  # painted after the lanes, in order
 
     def show_notice(self, text: str) -> None:
         """Say `text` (e.g. "Cannot run: …") in the banner slot for a few seconds: in
@@ -195,6 +199,8 @@ class LanesView(QWidget):
                 paint_ghosts(p, geometry, model)
                 paint_gate(p, geometry, model, self._now_ns)
                 paint_failure_marks(p, geometry, model)
+                for overlay in self.overlays:
+                    overlay(p, geometry, model, self._now_ns)
             paint_prompts(p, geometry, model, self._now_ns)
         finally:
             p.end()

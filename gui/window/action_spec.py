@@ -15,8 +15,10 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QStyle
 
+from gui.analysis.feature import AnalysisFeature
 from gui.features.exports import Exports
 from gui.features.failure_actions import FailureCommands
+from gui.features.lessons import LessonLauncher
 from gui.features.presentation import Presentation
 from gui.features.replay_bar import ReplayBar
 from gui.features.run_commands import RunCommands
@@ -45,6 +47,8 @@ class Features:
     files: ScenarioFiles
     trace: TraceMode
     window: WindowCommands
+    lessons: LessonLauncher
+    analysis: AnalysisFeature
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QStyle
 
+from engine.lessons import lesson_titles
 from gui.features.failure_actions import ABORT_TIP, RESET_TIP
 from gui.run.state import RunState
 from gui.window.action_spec import (
@@ -60,6 +61,32 @@ def _pick_preset(n: int) -> Callable[[Features], object]:
 
 def _not_running(s: RunState) -> bool:
     return not s.running
+
+
+def _open_lesson(name: str) -> Callable[[Features], object]:
+    return lambda f: f.lessons.open(name)
+
+
+# Run → Lessons: one row per shipped lesson (assets/lessons), then a lesson file of your own.
+LESSONS = (
+    *(
+        ActionSpec(
+            f"lesson_{name}",
+            title,
+            run=_open_lesson(name),
+            menu=MenuPlace("Run/Lessons", 3),
+            tip=f"Play the lesson {title!r} in its own window",
+        )
+        for name, title in lesson_titles()
+    ),
+    ActionSpec(
+        "open_lesson",
+        "Open Lesson File…",
+        run=lambda f: f.lessons.ask_open(),
+        menu=MenuPlace("Run/Lessons", 3, order=1),
+        tip="Play a lesson file of your own (docs/lessons.md)",
+    ),
+)
 
 
 PRESETS = tuple(
@@ -177,6 +204,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         toolbar=ToolPlace("capture", "Present", order=1),
         tip="Full screen, big text, thick bars (F11)",
         help="Presentation mode on / off",
+    ),
+    ActionSpec(
+        "analysis",
+        "Wait-State Analysis",
+        toggle=Toggle(lambda f: f.analysis.shown, lambda f, on: f.analysis.set_shown(on)),
+        keys=("Ctrl+Shift+A",),
+        menu=MenuPlace("View", 3),
+        toolbar=ToolPlace("run", "Wait states", order=1),  # the presenter row is full at 1024 px
+        tip="Who waited, who made them wait, load balance, what-if, who is missing (Ctrl+Shift+A)",
+        help="Wait-state analysis pane on / off",
     ),
     ActionSpec(
         "bigger",
@@ -300,6 +337,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         toolbar=ToolPlace("presenter", "Step stages"),
         tip="Pause before each stage until you press N",
         enabled_when=_not_running,
+    ),
+    *LESSONS,
+    ActionSpec(
+        "analysis_on_stage",
+        "Wait States in Presentation Mode",
+        toggle=Toggle(lambda f: f.analysis.on_stage, lambda f, on: f.analysis.set_on_stage(on)),
+        menu=MenuPlace("View", 3),
+        tip="Keep the wait-state pane on screen in presentation mode",
     ),
     ActionSpec(
         "theme_light",

@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from engine.model.view_model import RunViewModel
+from gui.analysis.feature import AnalysisFeature
 from gui.editor.panel import ScenarioPanel
 from gui.features.exports import Exports
 from gui.features.failure_actions import FailureCommands
 from gui.features.host import APP_NAME, Host
+from gui.features.lessons import LessonLauncher
 from gui.features.presentation import Look, Presentation
 from gui.features.replay_bar import ReplayBar
 from gui.features.run_commands import RunCommands
@@ -76,15 +78,24 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.stage = StageLayout(self, self.dock, self.live_split, self.main_split)
         host = Host(self, self.statusBar(), on_stage=self.lanes.show_notice)
+        presentation = Presentation(self.settings, self)
+        self.analysis = AnalysisFeature(
+            self.controller, self.settings, self.lanes, lambda: self._timeline, self
+        )
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.analysis.dock)
+        self.tabifyDockWidget(self.dock, self.analysis.dock)  # a tab beside the editor
+        self.dock.raise_()
         self.features = Features(
             run=RunCommands(self.controller, self.panel, host),
             failures=FailureCommands(self.controller, host),
-            presentation=Presentation(self.settings, self),
+            presentation=presentation,
             exports=Exports(self.controller, self.panel, lambda: self.timeline, host),
             replay=ReplayBar(self.controller, host),
             files=ScenarioFiles(self.panel, host),
             trace=TraceMode(self.controller, self.panel, host),
             window=self,
+            lessons=LessonLauncher(host, lambda: presentation.theme, lambda: presentation.active),
+            analysis=self.analysis,
         )
         self.commands = BoundActions(self, self.features)
         self.commands.build_menus(self.menuBar())
@@ -151,12 +162,14 @@ class MainWindow(QMainWindow):
         self.lanes.gate_clicked.connect(f.run.release_gate)
         self.lanes.kill_requested.connect(f.failures.kill)
         f.presentation.presenting_changed.connect(self.stage.set_presenting)
+        f.presentation.presenting_changed.connect(f.analysis.set_presenting)
         f.presentation.look_changed.connect(self._apply_look)
         for changed in (
             f.presentation.presenting_changed,
             f.presentation.look_changed,
             f.exports.recording_changed,
             f.run.options_changed,
+            f.analysis.shown_changed,
         ):
             changed.connect(lambda *_: self.commands.sync_checks())
 
@@ -216,6 +229,7 @@ class MainWindow(QMainWindow):
     def _apply_look(self, look: Look) -> None:
         """Theme and text size to every view: once per change, never per frame."""
         self.lanes.set_style(look.lane_style())
+        self.analysis.set_look(look)
         self.log.set_look(look.dark, TEXT_PT * look.log_scale, look.log_px)
         self.log.update_from(self.model)
         self.toolbars.set_text_px(look.toolbar_px)
@@ -311,6 +325,11 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.features.lessons.close()
+        # back to the desk first: the settings remember the desk layout, never the stage's
+        # (a window closed on stage would otherwise reopen without its editor and menus)
+        self.features.presentation.set_active(False)
         self.save_settings()
         self.controller.shutdown()
+        self.analysis.close()
         super().closeEvent(event)

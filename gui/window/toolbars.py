@@ -10,9 +10,9 @@ in sight; only text far beyond stage sizes still needs the overflow.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QStyle, QToolBar, QWidget
 
 from gui.window.action_table import TOOLBAR_ROWS
 from gui.window.qactions import BoundActions
@@ -39,7 +39,6 @@ class Toolbars:
             window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
             bars.append(bar)
         self.run_bar, self.stage_bar = bars
-        self._wrapped = False
 
     @property
     def bars(self) -> tuple[QToolBar, QToolBar]:
@@ -54,15 +53,38 @@ class Toolbars:
         for bar in self.bars:
             bar.setStyleSheet(f"QToolButton, QLabel {{ font-size: {px}px; }}")
         self.fit()
+        QTimer.singleShot(0, self.window, self.fit)  # again once the new font has settled
 
     def fit(self) -> None:
         """One row when both toolbars fit the width, else the presenter's on a row of its own."""
-        needed = self.run_bar.sizeHint().width() + self.stage_bar.sizeHint().width()
+        needed = sum(_needed_width(bar) for bar in self.bars)
         wrap = needed > self.window.width()
-        if wrap == self._wrapped:
+        # ask the window, not a remembered flag: restoring a saved window state (or the
+        # stage layout) may have moved the break behind our back
+        if wrap == self.window.toolBarBreak(self.stage_bar):
             return
-        self._wrapped = wrap
         if wrap:
             self.window.insertToolBarBreak(self.stage_bar)
         else:
             self.window.removeToolBarBreak(self.stage_bar)
+
+
+def _needed_width(bar: QToolBar) -> int:
+    """The width `bar` needs to show every item, measured with the current font (a toolbar's
+    own size hint can still hold the previous font's sizes right after a restyle)."""
+    margins = bar.contentsMargins()
+    layout = bar.layout()
+    spacing = layout.spacing() if layout is not None else 0
+    total = (
+        margins.left()
+        + margins.right()
+        + 2 * bar.style().pixelMetric(QStyle.PixelMetric.PM_ToolBarHandleExtent)
+    )
+    for action in bar.actions():
+        widget = bar.widgetForAction(action)
+        if widget is None or not action.isVisible():
+            continue
+        widget.ensurePolished()
+        expanding = widget.sizePolicy().horizontalPolicy() == QSizePolicy.Policy.Expanding
+        total += (0 if expanding else widget.sizeHint().width()) + spacing
+    return total

@@ -48,7 +48,7 @@ def test_readme_key_table_is_the_generated_one() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert keyboard_map_markdown() in readme
     wanted = (
-        "Space", "Ctrl+R", "Esc", "G", "N", "A", "R", "1 – 9", "[ / ]", "F11",
+        "Space", "Ctrl+R", "Esc", "G", "N", "A", "R", "1 – 9", "[ / ]", "F11", "Ctrl+Shift+A",
         "Ctrl+= / Ctrl+- / Ctrl+0", "Ctrl+Shift+R", "Ctrl+U", "Ctrl+O / Ctrl+S / Ctrl+Shift+S",
         "Ctrl+Shift+O", "Ctrl+E", "F1", "Ctrl+Q",
     )  # fmt: skip
@@ -79,8 +79,10 @@ def test_menus_and_toolbar_hold_exactly_the_rows_placed_there(window: MainWindow
     wanted = {f"action_{s.id}": s.menu.path for s in ACTIONS if s.menu is not None}
     assert placed == wanted
     on_bar = [a.objectName() for a in window.toolbar_actions if a.objectName()]
-    assert on_bar[:4] == ["action_run", "action_stop", "action_abort", "action_reset"]
-    assert on_bar[4:] == [
+    assert on_bar[:5] == [
+        "action_run", "action_stop", "action_abort", "action_reset", "action_analysis",
+    ]  # fmt: skip
+    assert on_bar[5:] == [
         "action_presenter_gate", "action_step_stages", "action_release_gate",
         "action_continue_stage", "action_record", "action_presentation",
     ]  # fmt: skip
@@ -169,3 +171,21 @@ def test_features_never_import_the_window() -> None:
     for path in sorted((ROOT / "gui" / "features").glob("*.py")):
         bad = {m for m in imported_modules(path) if m.startswith("gui.window")}
         assert not bad, f"{path.name} imports {bad}"
+
+
+def test_the_presenter_row_wraps_again_after_a_restored_window_state(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A saved window state from a wide screen holds both toolbars on one row; restored on a
+    projector, the presenter's row must still move below instead of hiding its controls."""
+    window.set_fixed_size(1920, 1080)
+    qtbot.waitUntil(lambda: window.width() == 1920)
+    window.toolbars.fit()
+    wide_state = window.saveState()
+    assert not window.toolBarBreak(window.stage_toolbar)
+    window.set_fixed_size(1024, 768)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    assert window.toolBarBreak(window.stage_toolbar)
+    window.restoreState(wide_state)  # what a second start on the projector does
+    window.toolbars.fit()
+    assert window.toolBarBreak(window.stage_toolbar)

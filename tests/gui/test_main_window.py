@@ -56,3 +56,17 @@ def test_close_remembers_scenario_and_geometry(qtbot: QtBot, tmp_path: Path) -> 
     assert scenario is not None and scenario.name == load_preset("two-rounds").name
     stored = open_settings(path).value("window/geometry")
     assert stored is not None and len(stored) > 0  # restoreGeometry clamps to the offscreen screen
+
+
+def test_closing_on_stage_remembers_the_desk_layout(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = tmp_path / "s.ini"
+    window = make_window(qtbot, settings)
+    window.show()
+    qtbot.waitUntil(window.dock.isVisible)
+    window.features.presentation.set_active(True)
+    qtbot.waitUntil(lambda: not window.dock.isVisible())
+    window.close()
+    again = make_window(qtbot, settings)
+    again.show()
+    qtbot.waitUntil(lambda: again.dock.isVisible() and again.menuBar().isVisible())
+    assert not again.features.presentation.active

@@ -11,6 +11,7 @@ from engine.model.wait_states.metrics import (
     analyse_book,
     analyse_events,
 )
+from engine.model.wait_states.settled import settled_states
 from engine.model.wait_states.text import (
     analyse_run,
     describe_what_if,
@@ -51,4 +52,5 @@ __all__ = [
     "report_json",
     "report_text",
     "run_report",
+    "settled_states",
 ]

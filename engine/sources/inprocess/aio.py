@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -20,6 +21,14 @@ from engine.core.sink import CallbackSink, EventSink
 from engine.sources.inprocess.async_barrier import AsyncBarrier, task_sink
 from engine.sources.inprocess.common import InProcessRunner
 from engine.sources.processes.party import PartyExit, cpu_chunks, measure_cpu_rate
+from engine.sources.stacks import (
+    PartyStack,
+    ProcessState,
+    ThreadStack,
+    answer,
+    coroutine_frames,
+    thread_frames,
+)
 
 JOIN_S = 5.0
 
@@ -80,6 +89,23 @@ class AsyncioRunner(InProcessRunner):
             self._loop_thread.join(JOIN_S)
         elif self._loop is not None and self._loop_thread.ident is None:
             self._loop.close()  # made, but its thread never started
+
+    def _party_stack(self, party: int) -> PartyStack | None:
+        """A task's stack: down its await chain while suspended; while it runs (a loop that
+        never yields), the loop thread's own frames, which are then that task's."""
+        tasks, loop = list(self._tasks), self._loop
+        if not 0 <= party < len(tasks):
+            return None
+        task = tasks[party]
+        if task.done():
+            return answer(party, os.getpid(), ProcessState.GONE, note="the task has ended")
+        running = loop is not None and asyncio.current_task(loop) is task
+        if running:
+            frames = thread_frames(self._loop_thread.ident)
+        else:
+            frames = coroutine_frames(task.get_coro())
+        stack = ThreadStack(task.get_name(), frames, main=True)
+        return answer(party, os.getpid(), ProcessState.RUNNING, [stack])
 
     # ----------------------------------------------------------------- loop thread
     def _loop_main(self) -> None:

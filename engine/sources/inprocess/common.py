@@ -20,7 +20,8 @@ from engine.core.outcome import decide_outcome
 from engine.core.timers import Timers
 from engine.scenario import Scenario, scenario_to_dict
 from engine.sources.base import DEFAULT_STUCK_GRACE_S, Source, scaled_plan
-from engine.sources.commands import Abort, Capability, Command, Reset, Stop
+from engine.sources.commands import Abort, Capability, Command, FetchStack, Reset, Stop
+from engine.sources.stacks import PartyStack
 from engine.sources.watch import BarrierWatch, Finding
 
 
@@ -31,7 +32,9 @@ class InProcessRunner(Source):
     a caller's command (a frozen dataclass, engine.sources.commands)."""
 
     backend = "?"
-    capabilities = frozenset({Capability.STOP, Capability.ABORT, Capability.RESET})
+    capabilities = frozenset(
+        {Capability.STOP, Capability.ABORT, Capability.RESET, Capability.STACKS}
+    )
 
     def __init__(
         self,
@@ -82,6 +85,10 @@ class InProcessRunner(Source):
     def _abandon(self) -> None:
         """The supervisor thread died: make every party end (they are threads or tasks)."""
         self._interrupt()
+
+    def _party_stack(self, party: int) -> PartyStack | None:
+        """Where party `party`'s thread or task is now (None: no such party)."""
+        raise NotImplementedError
 
     def _barrier_id(self) -> int:
         raise NotImplementedError
@@ -142,6 +149,11 @@ class InProcessRunner(Source):
         self._timers.run_due()
 
     def _on_request(self, command: Command) -> None:
+        if isinstance(command, FetchStack):  # read here, on the supervisor: frames are memory
+            stack = self._party_stack(command.party)
+            if stack is not None:
+                self._answer_stack(stack)
+            return
         if self._stopped:
             return
         match command:

@@ -9,6 +9,7 @@ Every event carries the process pid; `spawn` adds the thread's name and ident.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -24,6 +25,7 @@ from engine.sources.processes.party import (
     measure_cpu_rate,
     spin,
 )
+from engine.sources.stacks import PartyStack, ProcessState, ThreadStack, answer, thread_frames
 
 JOIN_S = 5.0
 
@@ -71,6 +73,16 @@ class ThreadRunner(InProcessRunner):
         self._interrupt()  # nothing should be left, but never leave a thread waiting
         for thread in self._threads:
             thread.join(JOIN_S)
+
+    def _party_stack(self, party: int) -> PartyStack | None:
+        threads = list(self._threads)
+        if not 0 <= party < len(threads):
+            return None
+        thread = threads[party]
+        if not thread.is_alive():
+            return answer(party, os.getpid(), ProcessState.GONE, note="the thread has ended")
+        stack = ThreadStack(thread.name, thread_frames(thread.ident), main=True)
+        return answer(party, os.getpid(), ProcessState.RUNNING, [stack])
 
     # ----------------------------------------------------------------- party threads
     def _party_main(self, index: int) -> None:

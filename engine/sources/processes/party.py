@@ -18,6 +18,7 @@ from typing import Any
 from engine.core.barrier import BrokenBarrierError, InstrumentedBarrier
 from engine.core.lifeline import LifelineToken, die_with_parent, hold, ignore_interrupts
 from engine.core.sink import ConnectionSink, EventSink, set_process_sink
+from engine.sources.stack_dump import install_stack_dump
 
 PROGRESS_INTERVAL_S = 0.05
 CPU_CHUNK = 2_000
@@ -40,6 +41,7 @@ class PartyJob:
     cpu_rate: float = 0.0  # cpu work units per second, measured by the parent
     crash_at_stage: int | None = None
     presenter: bool = False  # this party's "work" is waiting for the presenter to press G
+    stack_file: str | None = None  # where SIGUSR2 dumps its stack (engine.sources.stack_dump)
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ def party_main(
     else:  # a caller of its own (a benchmark): at least die with the parent
         die_with_parent()
     ignore_interrupts()
+    install_stack_dump(job.stack_file)
     sink = ConnectionSink(conn, job.index)
     set_process_sink(sink)
     code = run_party(job, barrier, sink, controls)

@@ -18,11 +18,13 @@ from engine.core.events import Event
 from engine.core.outcome import decide_outcome
 from engine.scenario import Scenario, scenario_to_dict
 from engine.sources.base import DEFAULT_STUCK_GRACE_S, Source, scaled_plan
-from engine.sources.commands import Capability, Command
+from engine.sources.commands import Capability, Command, FetchStack
 from engine.sources.processes.party import PartyJob, measure_cpu_rate
 from engine.sources.processes.pump import KILL_IN_WAIT_DELAY_S, RunPump
+from engine.sources.stack_dump import DUMP_SIGNAL, StackDumps
 
 EVERY_RUN_CAN = frozenset({Capability.STOP, Capability.ABORT, Capability.RESET, Capability.KILL})
+STACKS = frozenset({Capability.STACKS} if DUMP_SIGNAL is not None else ())
 
 
 class Runner(Source):
@@ -64,6 +66,7 @@ class Runner(Source):
         self.step_gate: Any = self._ctx.RawValue("i", 0) if step_stages else None
         self.capabilities = (
             EVERY_RUN_CAN
+            | STACKS
             | ({Capability.GATE} if presenter_gate else set())
             | ({Capability.STEP} if step_stages else set())
         )
@@ -72,6 +75,7 @@ class Runner(Source):
         )
         self._pump: RunPump | None = None  # made by start(), so an unstarted Runner holds no fds
         self._pids: list[int] = []  # the parties' pids, kept once the pump is gone
+        self._stack_dumps: StackDumps | None = None  # made by start(): a temporary folder
 
     def _action(self) -> MessageAction | None:
         action = self.scenario.action
@@ -82,6 +86,8 @@ class Runner(Source):
 
     # ----------------------------------------------------------------- caller side
     def start(self) -> None:
+        if STACKS:
+            self._stack_dumps = StackDumps(self._answer_stack)
         self._pump = RunPump(
             self._ctx,
             self.scenario,
@@ -104,8 +110,19 @@ class Runner(Source):
 
     # ----------------------------------------------------------------- pump side
     def _accept(self, command: Command) -> None:
-        if self._pump is not None:
+        if isinstance(command, FetchStack):  # asking a process needs no pump: see stack_dump
+            self._fetch_stack(command.party)
+        elif self._pump is not None:
             self._pump.request(command)
+
+    def _fetch_stack(self, party: int) -> None:
+        pump, dumps = self._pump, self._stack_dumps
+        if pump is None or dumps is None:
+            return
+        procs = list(pump.procs)
+        ended = pump.state.exitcodes.get(party) is not None
+        pid = procs[party].pid if 0 <= party < len(procs) and not ended else None
+        dumps.fetch(party, pid, party)
 
     def _jobs(self) -> list[PartyJob]:
         rate = measure_cpu_rate() if self.scenario.workload == "cpu" else 0.0
@@ -130,9 +147,13 @@ class Runner(Source):
                 self.scenario.workload,
                 rate,
                 spec.fault_stage - 1 if spec.fault == "crash" else None,
+                stack_file=self._stack_file(i),
             )
             for i, spec in enumerate(self.scenario.party)
         ] + presenter
+
+    def _stack_file(self, party: int) -> str | None:
+        return self._stack_dumps.path(party) if self._stack_dumps is not None else None
 
     def _run_start_event(self) -> Event:
         s = self.scenario
@@ -166,6 +187,8 @@ class Runner(Source):
         state = pump.run(self._run_start_event())
         # the pump is done with: drop it, so nothing of the run waits for the cyclic GC
         self._pids, self._pump = list(pump.pids), None
+        if self._stack_dumps is not None:
+            self._stack_dumps.close()
         outcome = decide_outcome(
             self.events, state.exitcodes, state.stopped, state.failure, ended=state.ended
         )

@@ -29,6 +29,7 @@ import engine.core.barrier as barrier_module
 from engine.core.barrier import InstrumentedBarrier
 from engine.core.lifeline import LifelineToken, held, hold, hold_again
 from engine.core.sink import set_process_sink
+from engine.sources.stack_dump import install_stack_dump_from_env
 
 ENV_ADDRESS = "BARRIER_VIZ_TRACE_ADDRESS"
 ENV_KEY = "BARRIER_VIZ_TRACE_KEY"
@@ -189,6 +190,7 @@ def _attach_child(proc: multiprocessing.process.BaseProcess, hook: _TraceHook) -
         hold(hook.lifeline)
     else:  # fork: inherited, and already watched again since the fork
         hold_again()
+    install_stack_dump_from_env()  # its own dump file, not the parent's it inherited
     _flush_std()
     pipes = [os.pipe(), os.pipe()]
     hello = (
@@ -220,6 +222,7 @@ def attach_main() -> None:
     CLIENT.connect(hello, [])
     _line_buffered()
     set_process_sink(TraceSink())
+    install_stack_dump_from_env()
 
 
 def lane_name(process_name: str, label: str | None, pid: int) -> str:

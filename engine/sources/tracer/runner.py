@@ -30,8 +30,9 @@ from typing import Any, BinaryIO
 from engine.core.events import Event
 from engine.core.lifeline import JANITOR, Lifeline, adopt_child
 from engine.sources.base import Source
-from engine.sources.commands import Capability, Command
+from engine.sources.commands import Capability, Command, FetchStack
 from engine.sources.process_group import signal_group
+from engine.sources.stack_dump import DUMP_SIGNAL, ENV_STACK_DIR, StackDumps
 from engine.sources.tracer.child import ENV_ADDRESS, ENV_KEY
 from engine.sources.tracer.collector import TraceCollector
 from engine.sources.tracer.io import ProgramIO
@@ -43,7 +44,9 @@ ROOT = Path(__file__).resolve().parents[3]
 class TraceRunner(Source):
     """Trace `python SCRIPT ARGS…`.  Lanes appear as processes first wait on a barrier."""
 
-    capabilities = frozenset({Capability.STOP, Capability.KILL})
+    capabilities = frozenset(
+        {Capability.STOP, Capability.KILL} | ({Capability.STACKS} if DUMP_SIGNAL else set())
+    )
 
     def __init__(
         self,
@@ -70,6 +73,7 @@ class TraceRunner(Source):
         self._wake_lock = threading.Lock()
         self._wake_r, self._wake_w = -1, -1  # opened by start(), closed when the run ends
         self._proc: subprocess.Popen[bytes] | None = None
+        self._stack_dumps: StackDumps | None = None  # in the run's folder, made by the pump
 
     # ----------------------------------------------------------------- caller side
     @property
@@ -87,12 +91,22 @@ class TraceRunner(Source):
         self._start_thread(self._pump_main, "trace-pump")
 
     def _accept(self, command: Command) -> None:
+        if isinstance(command, FetchStack):  # asked of the process itself: see stack_dump
+            self._fetch_stack(command.party)
+            return
         with self._wake_lock:
             if self._wake_w < 0:
                 return  # the run has ended: nothing left to act on
             self._requests.append(command)
             with contextlib.suppress(BlockingIOError):
                 os.write(self._wake_w, b"x")
+
+    def _fetch_stack(self, party: int) -> None:
+        dumps, pids = self._stack_dumps, list(self.collector.lane_pids)
+        if dumps is None or not 0 <= party < len(pids):
+            return
+        ended = self.collector.exitcodes.get(party) is not None
+        dumps.fetch(party, None if ended else pids[party], pids[party])
 
     # ----------------------------------------------------------------- pump
     def _pump_main(self) -> None:
@@ -108,6 +122,9 @@ class TraceRunner(Source):
             server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             server.bind(address)
             server.listen(64)
+            stacks = os.path.join(workdir, "stacks")
+            os.mkdir(stacks)
+            self._stack_dumps = StackDumps(self._answer_stack, stacks)
             self._deliver([self._run_start_event()])
             self._proc = self._launch(address, key, lifeline)
             adopt_child(self._proc.pid)
@@ -154,6 +171,8 @@ class TraceRunner(Source):
         env[ENV_KEY] = key.hex()
         lifeline_fd, lifeline_env = lifeline.for_program()
         env.update(lifeline_env)
+        if self._stack_dumps is not None:
+            env[ENV_STACK_DIR] = self._stack_dumps.folder
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         command = [self.python, "-m", "engine.sources.tracer.bootstrap", self.script, *self.args]
         return subprocess.Popen(

@@ -46,18 +46,30 @@ def test_run_launch_narrates_and_summarises(tmp_path: Path) -> None:
     assert events[0].kind == "run_start" and events[-1].kind == "run_end"
 
 
-def test_quiet_prints_only_the_summary() -> None:
-    """--quiet: the wait-state report (per-party totals) and the result; no narrative, no
-    stage tables, and on a pipe no progress line either."""
-    out = cli("run", "--preset", "two-rounds", "--speed", "20", "--quiet")
+def test_run_prints_the_wait_state_report_after_its_stage_tables(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    out = cli("run", "--preset", "two-rounds", "--speed", "20", "--events", str(log))
+    assert out.returncode == 0, out.stderr
+    analyzed = cli("analyze", str(log))
+    assert analyzed.returncode == 0, analyzed.stderr
+    report = analyzed.stdout.strip()
+    assert report.startswith("Wait states") and "Critical path:" in report
+    text = out.stdout
+    assert "enters the dungeon" in text  # the narrative, then the tables, then the report
+    assert text.index("enters the dungeon") < text.index("Stage 2 of 2") < text.index(report)
+    assert text.rstrip().endswith("(exit code 0)")
+
+
+def test_quiet_prints_only_the_wait_state_report(tmp_path: Path) -> None:
+    log = tmp_path / "events.jsonl"
+    out = cli("run", "--preset", "two-rounds", "--speed", "20", "--quiet", "--events", str(log))
     assert out.returncode == 0
     assert "enters the dungeon" not in out.stdout
-    assert "Stage 1 of 2" not in out.stdout
-    assert out.stdout.startswith("Wait states")
-    for name in ("Warrior", "Mage", "Rogue"):
-        assert name in out.stdout
-    assert out.stdout.rstrip().endswith("Result: passed — every stage passed (exit code 0)")
-    assert out.stderr == ""
+    assert "Stage 1 of 2" not in out.stdout  # no stage tables
+    report = cli("analyze", str(log)).stdout.strip()
+    assert out.stdout.startswith(report)  # exactly what analyze prints, then the result
+    assert out.stdout[len(report) :].strip().startswith("Result: passed")
+    assert out.stderr == ""  # on a pipe, no progress line
 
 
 @pytest.mark.parametrize(

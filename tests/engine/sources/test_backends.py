@@ -77,7 +77,7 @@ def test_make_source_picks_the_backend() -> None:
     assert isinstance(make_source(on("asyncio", "launch")), AsyncioRunner)
     assert isinstance(make_source(load_preset("launch")), Runner)
     presenting = Runner(load_preset("launch"), presenter_gate=True, step_stages=True)
-    assert presenting.capabilities == {"stop", "abort", "reset", "kill", "gate", "step"}
+    assert presenting.capabilities == {"stop", "abort", "reset", "kill", "gate", "step", "stacks"}
     assert Capability.KILL not in ThreadRunner.capabilities
 
 

@@ -29,6 +29,7 @@ from engine.sources.commands import (
     Capability,
     Command,
     ContinueStage,
+    FetchStack,
     Kill,
     Pause,
     ReleaseGate,
@@ -56,6 +57,7 @@ EVERY_COMMAND: list[Command] = [
     Pause(True),
     Seek(0.0),
     SetSpeed(2.0),
+    FetchStack(0),
 ]
 # What a command leaves in the event log when a source carries it out.
 TRACES = {"stop", "abort", "reset", "kill", "hold"}
@@ -87,6 +89,7 @@ def test_every_capability_is_needed_by_exactly_one_command() -> None:
     [
         (lambda: Kill(-1), "party"),
         (lambda: Kill(True), "party"),
+        (lambda: FetchStack(-2), "party"),
         (lambda: SetSpeed(0.0), "speed"),
         (lambda: SetSpeed(math.nan), "speed"),
         (lambda: Seek(math.inf), "t_s"),
@@ -140,9 +143,9 @@ def launch_on(backend: str) -> Source:
 @pytest.mark.parametrize(
     ("backend", "declared"),
     [
-        ("processes", {C.STOP, C.ABORT, C.RESET, C.KILL}),
-        ("threads", {C.STOP, C.ABORT, C.RESET}),
-        ("asyncio", {C.STOP, C.ABORT, C.RESET}),
+        ("processes", {C.STOP, C.ABORT, C.RESET, C.KILL, C.STACKS}),
+        ("threads", {C.STOP, C.ABORT, C.RESET, C.STACKS}),
+        ("asyncio", {C.STOP, C.ABORT, C.RESET, C.STACKS}),
     ],
 )
 def test_a_live_run_refuses_what_it_cannot_do_and_still_passes(
@@ -186,9 +189,9 @@ def test_process_kill_kills_exactly_that_party() -> None:
     assert source.outcome is not None and source.outcome.status == "stopped"
 
 
-def test_a_traced_program_takes_stop_and_kill_only() -> None:
+def test_a_traced_program_takes_stop_kill_and_stacks_only() -> None:
     source = TraceRunner(PROGRAMS / "stuck.py", stdout=io.BytesIO(), stderr=io.BytesIO())
-    assert source.capabilities == {C.STOP, C.KILL}
+    assert source.capabilities == {C.STOP, C.KILL, C.STACKS}
     source.start()
     try:
         events_until(source, lambda seen: count(seen, "arrive") == 2)
