@@ -78,9 +78,8 @@ def cmd_run(options: RunOptions) -> int:
     except MpiUnavailable as exc:
         raise InputError(f"--backend mpi: {exc}") from None
     progress = ProgressLine() if options.quiet else None
-    with interrupts_stop(
-        runner, restore=False
-    ):  # until the summary is out: it and the exit code agree
+    # Ctrl+C stops the run until the summary is out: it and the exit code agree
+    with interrupts_stop(runner, restore=False):
         story = NarrativePrinter(skip={"run_end"})  # the Result line below says it once
         model = follow(runner, progress if progress is not None else story)
         if progress is not None:
