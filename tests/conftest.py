@@ -2,7 +2,8 @@
 
 Why each piece:
 - QT_QPA_PLATFORM=offscreen is set at import time, before pytest-qt creates the QApplication,
-  so the suite runs on machines without a display (CI); its screen is a 1920×1080 one
+  so the suite runs on machines without a display (CI) — also when the variable is set but
+  empty, or names a platform whose display is missing; its screen is a 1920×1080 one
   (tests/screens/), since the window fits itself to the screen it opens on.
 - The app remembers geometry and the last scenario with QSettings; a test must never touch the
   user's real settings, so every test gets its own settings file (env var read by MainWindow)
@@ -24,7 +25,23 @@ import psutil
 import pytest
 
 SCREENS = Path(__file__).resolve().parent / "screens"  # offscreen screens of real sizes
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _qt_platform(env: dict[str, str]) -> str:
+    """offscreen, unless the environment names a platform that can open a window here.
+
+    An empty QT_QPA_PLATFORM counts as unset (a plain setdefault would keep the empty value
+    and Qt would pick xcb), and a forced xcb/wayland without its display would make Qt abort
+    the whole test process ("Fatal Python error: Aborted")."""
+    from gui.app.display_check import display_problem  # Qt-free: safe before Qt loads
+
+    chosen = env.get("QT_QPA_PLATFORM", "")
+    if not chosen or display_problem(env) is not None:
+        return "offscreen"
+    return chosen
+
+
+os.environ["QT_QPA_PLATFORM"] = _qt_platform(dict(os.environ))
 if os.environ["QT_QPA_PLATFORM"] == "offscreen":  # a 1080p screen, not Qt's 800×600 default
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS / '1920x1080.json'}"
 

@@ -13,22 +13,12 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from engine.core.event_log import EventLogReadError, read_event_log
-from engine.core.events import Event
+from engine.core.event_log_reader import EventLogReadError, read_event_log
+from engine.core.safe_text import first_unsafe, is_unsafe, printable
 from engine.model.wait_states.text import analyse_run, report_json, report_text
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
-
-
-def _problem(path: str, events: Sequence[Event]) -> str | None:
-    """What makes a readable log unusable for the analysis (None: nothing)."""
-    for field in ("party", "stage"):
-        bad = next((e for e in events if (getattr(e, field) or 0) < 0), None)
-        if bad is not None:
-            value = getattr(bad, field)
-            return f"{path}: a {bad.kind} event has {field} {value}; allowed: 0 or more (or null)"
-    return None
 
 
 def cmd_analyze(
@@ -44,19 +34,24 @@ def cmd_analyze(
     except EventLogReadError as exc:
         print(f"error: {exc}", file=err)
         return EXIT_BAD_INPUT
-    problem = _problem(path, events)
-    if problem is not None:
-        print(f"error: {problem}", file=err)
-        return EXIT_BAD_INPUT
     for warning in warnings:
         print(f"warning: {warning}", file=err)
     states, names, what_ifs = analyse_run(events)
     if as_json:
-        text = json.dumps(report_json(states, names, what_ifs), ensure_ascii=False)
+        text = json_printable(json.dumps(report_json(states, names, what_ifs), ensure_ascii=False))
     else:
-        text = report_text(states, names, what_ifs)
+        text = printable(report_text(states, names, what_ifs), keep="\n")
     print(text, file=out)
     return EXIT_OK
+
+
+def json_printable(text: str) -> str:
+    """JSON text with every character a terminal must not get raw (C1 controls such as the
+    one-byte CSI, direction overrides, line separators, lone surrogates) written as a \\u
+    escape: the same JSON value, safe to print.  (json.dumps escapes C0 controls itself.)"""
+    if first_unsafe(text) is None:
+        return text
+    return "".join(f"\\u{ord(c):04x}" if is_unsafe(c) else c for c in text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

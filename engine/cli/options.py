@@ -8,6 +8,7 @@ declared by the gui package beside these, in gui/app/options.py.
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 
 
@@ -34,6 +35,7 @@ class RunOptions:
     trace: str | None = None
     quiet: bool = False
     backend: str | None = None
+    all_tables: bool = False  # --tables all: every stage's table, however many
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class TraceOptions:
     program_args: tuple[str, ...] = ()
     events: str | None = None
     quiet: bool = False
+    all_tables: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,14 @@ class AnalyzeOptions:
 
     log: str
     json: bool = False
+
+
+@dataclass(frozen=True)
+class CompletionOptions:
+    """`completion bash|zsh`: the shell completion script, generated from the parser."""
+
+    shell: str
+    parser: argparse.ArgumentParser  # the whole command line, the window's flags included
 
 
 @dataclass(frozen=True)
@@ -93,5 +104,6 @@ HeadlessOptions = (
     | ReplayOptions
     | TraceOptions
     | AnalyzeOptions
+    | CompletionOptions
     | LessonListOptions
 )

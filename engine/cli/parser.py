@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 from engine.cli.options import (
     AnalyzeOptions,
     CodeOptions,
+    CompletionOptions,
     HeadlessOptions,
     LessonListOptions,
     PresetsOptions,
@@ -34,8 +35,27 @@ from engine.cli.options import (
 from engine.scenario import ALLOWED_BACKENDS
 
 EXIT_BAD_INPUT = 2
+SHELLS = ("bash", "zsh")
+TABLES = ("summary", "all")
 SPEED_RANGE = (0.05, 100.0)
 END_OF_OPTIONS = "--"
+
+
+def app_version() -> str:
+    """The installed distribution's version; in a source tree not installed, pyproject's."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("barrier-visualiser")
+    except metadata.PackageNotFoundError:
+        import tomllib
+        from pathlib import Path
+
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+        try:
+            return str(tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"])
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            return "(version unknown)"
 
 
 def bounded_float(name: str, lo: float, hi: float) -> Callable[[str], float]:
@@ -76,6 +96,16 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=non_negative_int, help="seed for random work times")
 
 
+def add_tables_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tables",
+        choices=TABLES,
+        default="summary",
+        help="beyond 20 stages, show the first, slowest and last stage's table (summary, "
+        "the default) or every one (all)",
+    )
+
+
 class OneLineParser(argparse.ArgumentParser):
     """Bad arguments get one line and exit code 2, not a usage block (README contract)."""
 
@@ -91,6 +121,7 @@ class ParsedArgs:
 
     command: str | None
     values: dict[str, Any]
+    parser: argparse.ArgumentParser | None = None  # the whole line's (completion reads it)
 
     def text(self, name: str) -> str | None:
         value = self.values[name]  # KeyError: the command never declared `name` (a bug)
@@ -123,13 +154,19 @@ class CommandLineParser:
         )
         self._sub = self.root.add_subparsers(dest="command", metavar="COMMAND")
         self._trailing: dict[str, bool] = {}  # trace's options -> whether each takes a value
+        self.root.add_argument("--version", action="version", version=f"%(prog)s {app_version()}")
         self.run = self.add_command("run", "run a scenario headless, narrated live")
         add_scenario_arguments(self.run)
         self.run.add_argument(
             "--events", metavar="FILE.jsonl", help="write every event as JSON Lines"
         )
         self.run.add_argument("--trace", metavar="FILE.json", help="write a Chrome/Perfetto trace")
-        self.run.add_argument("--quiet", action="store_true", help="print only the summary")
+        self.run.add_argument(
+            "--quiet",
+            action="store_true",
+            help="print only the summary (on a terminal, with one progress line)",
+        )
+        add_tables_argument(self.run)
         self.run.add_argument(
             "--backend",
             choices=ALLOWED_BACKENDS,
@@ -148,6 +185,7 @@ class CommandLineParser:
             "--events", metavar="FILE.jsonl", help="write every event as JSON Lines"
         )
         self.add_trace_option("--quiet", action="store_true", help="print only the summary")
+        self.add_trace_option("--tables", choices=TABLES, default="summary", help="as for run")
         self.trace.add_argument("script", metavar="SCRIPT.py", help="the program to run")
         self.trace.add_argument(
             "args", nargs=argparse.REMAINDER, metavar="ARGS", help="its arguments"
@@ -173,6 +211,12 @@ class CommandLineParser:
             "log", metavar="FILE.jsonl", help="an event log (--events of run)"
         )
         self.analyze.add_argument("--json", action="store_true", help="print one JSON object")
+        self.completion = self.add_command(
+            "completion",
+            "print a shell completion script: "
+            'eval "$(barrier-viz completion bash)" (or zsh) in your shell\'s rc file',
+        )
+        self.completion.add_argument("shell", choices=SHELLS, help="bash or zsh")
 
         # Lessons (engine/lessons): `lesson --list` runs headless; `lesson NAME` opens the lesson
         # window, whose flags (--autoplay, --record, --present …) gui/lessons/options.py adds.
@@ -196,7 +240,7 @@ class CommandLineParser:
         """Parse once (exit 2 with one line on bad input); trace's trailing options resolved."""
         namespace = self.root.parse_args(self.hoist_trailing_options(argv))
         values = vars(namespace)
-        return ParsedArgs(values.pop("command"), values)
+        return ParsedArgs(values.pop("command"), values, self.root)
 
     def hoist_trailing_options(self, argv: Sequence[str]) -> list[str]:
         """`trace SCRIPT ARGS… --gui --events x` → `trace --gui --events x SCRIPT ARGS…`.
@@ -235,6 +279,7 @@ def headless_options(parsed: ParsedArgs) -> HeadlessOptions | None:
                 trace=parsed.text("trace"),
                 quiet=parsed.flag("quiet"),
                 backend=parsed.text("backend"),
+                all_tables=parsed.text("tables") == "all",
             )
         case "presets":
             return PresetsOptions()
@@ -258,5 +303,10 @@ def headless_options(parsed: ParsedArgs) -> HeadlessOptions | None:
                 tuple(str(a) for a in parsed.values["args"]),
                 events=parsed.text("events"),
                 quiet=parsed.flag("quiet"),
+                all_tables=parsed.text("tables") == "all",
             )
+        case "completion":
+            shell = parsed.text("shell")
+            assert shell is not None and parsed.parser is not None  # a required positional
+            return CompletionOptions(shell, parsed.parser)
     return None

@@ -1,4 +1,5 @@
 """Write an event log as JSON Lines, safely: flushed as events arrive, renamed when complete.
+(Reading one, which must trust nothing, is engine/core/event_log_reader.py.)
 
 Why `.part` then rename: a reader never sees a half-written log under the final name, and a
 crash still leaves every received event on disk in `FILE.part` (flushed per batch).
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from engine.core.events import BASE_KEYS, KINDS, Event, EventLogError
+from engine.core.events import BASE_KEYS, KINDS, Event
 from engine.core.output_path import refuse_unless_file
 
 # The encoder `Event.to_json_line` uses, built once: json.dumps with non-default options builds
@@ -149,45 +150,3 @@ class EventLogWriter:
         """Stop writing and keep what was written in `PATH.part` (after a write failed)."""
         with contextlib.suppress(OSError):
             self._file.close()
-
-
-MAX_WARNINGS = 20
-
-
-class EventLogReadError(ValueError):
-    """The file cannot be used as an event log at all (one-line message naming the file)."""
-
-
-def read_event_log(path: str | os.PathLike[str]) -> tuple[list[Event], list[str]]:
-    """Events of a recorded run, in the order they were recorded, plus warnings for lines that
-    were skipped.
-
-    Tolerant on purpose: a log cut short by a crash (truncated last line), stray garbage lines
-    or kinds from a newer version are skipped with a warning; only a file with no usable run in
-    it is an error.
-    """
-    file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise EventLogReadError(f"{file}: cannot read: {exc.strerror or exc}") from None
-    lines = text.splitlines()
-    events: list[Event] = []
-    warnings: list[str] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            events.append(Event.from_json_line(line))
-        except EventLogError as exc:
-            last = number == len(lines) and not text.endswith("\n")
-            why = "truncated last line" if last else str(exc)
-            warnings.append(f"{file.name}: line {number}: {why} (skipped)")
-    if not any(e.kind == "run_start" for e in events):
-        raise EventLogReadError(
-            f"{file}: no run_start event among {len(events)} valid line(s): "
-            "not a Barrier Visualiser event log"
-        )
-    if len(warnings) > MAX_WARNINGS:
-        warnings = [*warnings[:MAX_WARNINGS], f"… and {len(warnings) - MAX_WARNINGS} more"]
-    return events, warnings  # in recorded order: a replay then feeds the views exactly as live

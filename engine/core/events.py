@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, TypeAlias
 
+from engine.core.event_log_schema import event_problem
+
 EventKind: TypeAlias = Literal[
     "run_start",  # parent: the run begins (pid = parent pid, plan and scenario facts)
     "spawn",  # parent: a party process started (pid = the child's)
@@ -100,13 +102,12 @@ class Event:
         if missing:
             raise EventLogError(f"missing key(s): {', '.join(missing)}")
         kind, t_ns, party, pid, stage = (obj[k] for k in BASE_KEYS)
-        if kind not in KINDS:
-            raise EventLogError(f"unknown kind {kind!r}")
-        if not _is_int(t_ns) or not _is_int(pid):
-            raise EventLogError("t_ns and pid must be integers")
-        if not (party is None or _is_int(party)) or not (stage is None or _is_int(stage)):
-            raise EventLogError("party and stage must be integers or null")
+        if not isinstance(kind, str) or kind not in KINDS:
+            raise EventLogError(f"unknown kind {_short(kind)}")
         data = {k: v for k, v in obj.items() if k not in BASE_KEYS}
+        problem = event_problem(kind, obj, data)  # every field's type and range
+        if problem is not None:
+            raise EventLogError(problem)
         return cls(kind, t_ns, party, pid, stage, data)
 
     @classmethod
@@ -115,6 +116,10 @@ class Event:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise EventLogError(f"not JSON ({exc.msg})") from None
+        except RecursionError:  # the C decoder refuses ~1000 levels cleanly; we allow 16
+            raise EventLogError("not JSON (nested too deeply)") from None
+        except ValueError:  # an integer of more than 4300 digits
+            raise EventLogError("not JSON (a number too long to read)") from None
         return cls.from_json_dict(obj)
 
 
@@ -141,6 +146,11 @@ def event_from_wire(wire: WireEvent) -> Event:
     _set_stage(event, stage)
     _set_data(event, data)
     return event
+
+
+def _short(value: object) -> str:
+    shown = repr(value) if isinstance(value, str | int | float | None) else type(value).__name__
+    return shown if len(shown) <= 40 else shown[:37] + "…"
 
 
 def _is_int(value: object) -> bool:

@@ -3,8 +3,8 @@
 The scenario's own templates (carried in the run_start event, so a replayed log tells the same
 story) give the party lines; run-level lines are ours.  Why a wait broke is not inferred here:
 the view model's FailureTracker decides it and hands the `Failure` over, and the story writes
-it out ("… Why: the barrier timed out …").  Returns None for events that have no line, so
-callers that print nothing (`run --quiet`) never pay for formatting.
+it out ("… Why: the barrier timed out …").  Returns None for events that have no line.  The
+headless commands print the view model's story too (`LogTail`), so there is one narrator.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from engine.core.events import Event
-from engine.model.failure_tracker import FailureTracker
 from engine.model.failures import Failure
 from engine.scenario import Narrative, ScenarioError, parse_scenario
 
@@ -64,18 +63,14 @@ class LogTail:
 class Narrator:
     """Stateful: remembers names, start time and templates from `run_start`.
 
-    The view model calls `tell(event, failure)` with the Failure it inferred.  `line(event)`
-    is for a caller that keeps no model: it feeds a FailureTracker of its own (the same
-    inference, just another instance) so its story explains breaks all the same."""
+    The view model calls `tell(event, failure)` with the Failure it inferred."""
 
-    def __init__(self, tells_outcome: bool = True) -> None:
-        self.tells_outcome = tells_outcome  # False where a summary prints the result itself
+    def __init__(self) -> None:
         self.t0: int | None = None
         self.names: list[str] = []
         self.stages = 1
         self.narrative = DEFAULT_NARRATIVE
         self.presenter: int | None = None
-        self._own_tracker: FailureTracker | None = None
 
     def name(self, party: int | None) -> str:
         if party is None:
@@ -95,12 +90,6 @@ class Narrator:
             text = f"{text} Why: {failure.explanation}."
         return text or None
 
-    def line(self, event: Event) -> str | None:
-        """`tell`, for a caller without a view model (see the class docstring)."""
-        if self._own_tracker is None:
-            self._own_tracker = FailureTracker()
-        return self.tell(event, self._own_tracker.observe(event))
-
     def _template(self, which: str, event: Event, **extra: Any) -> str:
         stage = event.stage or 0
         return self.narrative.line(
@@ -119,7 +108,7 @@ class Narrator:
         self.stages = int(e.get("stages", 1))
         self.narrative = _narrative_of(e.get("scenario")) or DEFAULT_NARRATIVE
         if e.get("backend") == "trace":  # a program we did not write: no plan to announce
-            return f"▶ Tracing {e.get('scenario', {}).get('description', 'a program')}"
+            return f"▶ Tracing {_traced_command(e)}"
         stages = f"{self.stages} stage{'s' * (self.stages != 1)}"
         return (
             f"▶ {e.get('scenario', {}).get('name', 'Run')}: {parties_words(e)}, {stages} "
@@ -181,7 +170,8 @@ class Narrator:
         return f"⌛ {e.get('message')}"
 
     def _on_crash(self, e: Event) -> str:
-        return f"☠ {self.name(e.party)} crashed: {e.get('error')}"
+        who = "Your program" if e.party is None and e.get("program") else self.name(e.party)
+        return f"☠ {who} crashed: {e.get('error')}"
 
     def _on_exit(self, e: Event) -> str | None:
         code = e.get("exitcode")
@@ -209,9 +199,7 @@ class Narrator:
     def _on_stop(self, e: Event) -> str:
         return "■ Stop requested: ending every party process."
 
-    def _on_run_end(self, e: Event) -> str | None:
-        if not self.tells_outcome:
-            return None
+    def _on_run_end(self, e: Event) -> str:
         return f"■ Run {e.get('status')}: {e.get('reason')} (exit code {e.get('exit_code')})."
 
 
@@ -223,6 +211,18 @@ def parties_words(e: Event) -> str:
     if parties == lanes:
         return f"{parties} part{'ies' if parties != 1 else 'y'}"
     return f"Barrier({parties}), {lanes} process{'es' * (lanes != 1)}"
+
+
+def _traced_command(e: Event) -> str:
+    """`SCRIPT ARGS…` as the trace was asked to run it (older logs: the description)."""
+    trace = e.get("trace")
+    if isinstance(trace, Mapping) and isinstance(trace.get("script"), str):
+        args = trace.get("args")
+        words = [str(a) for a in args] if isinstance(args, list) else []
+        return " ".join([trace["script"], *words])
+    scenario = e.get("scenario")
+    described = scenario.get("description") if isinstance(scenario, Mapping) else None
+    return str(described or "a program")
 
 
 def _narrative_of(scenario: object) -> Narrative | None:

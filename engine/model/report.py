@@ -18,17 +18,30 @@ def _s(ns: int | None, t0: int = 0) -> str:
 
 
 def stage_tables(
-    stages: StageBook | Iterable[Event], names: Sequence[str], barrier: int | None = None
+    stages: StageBook | Iterable[Event],
+    names: Sequence[str],
+    barrier: int | None = None,
+    limit: int | None = None,
 ) -> str:
     """Arrivals, waits, indices and release skew for every stage that saw an arrival.
 
     `stages` is the view model's `stage_book` (or a finished log); `barrier` picks one barrier
-    of a program that made several (None: the run's own, or all of them merged by stage)."""
+    of a program that made several (None: the run's own, or all of them merged by stage).
+    With more than `limit` stages, only the first, the slowest and the last are shown, after
+    a line that says so: a thousand tables help nobody read a run."""
     book = stages if isinstance(stages, StageBook) else StageBook.from_events(stages)
     records = book.records(barrier)
     total = max((s.stage for s in records), default=-1) + 1
-    tables = "\n\n".join(_table(s, total, names, book.t0_ns or 0) for s in records)
-    return tables + INDEX_NOTE if tables and barrier is None else tables
+    shown, note = records, None
+    if limit is not None and len(records) > limit:
+        shown = summarised(records)
+        note = (
+            f"{len(records)} stages: the first, the slowest and the last are shown "
+            "(--tables all shows every stage)"
+        )
+    tables = [_table(s, total, names, book.t0_ns or 0) for s in shown]
+    text = "\n\n".join(tables if note is None else [note, *tables])
+    return text + INDEX_NOTE if tables and barrier is None else text
 
 
 # The `index` column is the one number a reader cannot guess from its heading.
@@ -39,13 +52,27 @@ INDEX_NOTE = (
 )
 
 
-def barrier_tables(book: StageBook, names: Sequence[str]) -> str:
+def summarised(records: Sequence[StageRecord]) -> list[StageRecord]:
+    """The first, the slowest (longest from its first work start, or arrival, to its last
+    release or break) and the last stage, in stage order, each once."""
+    slowest = max(records, key=_span_ns)
+    chosen = {id(r): r for r in (records[0], slowest, records[-1])}
+    return sorted(chosen.values(), key=lambda r: records.index(r))
+
+
+def _span_ns(record: StageRecord) -> int:
+    starts = [*record.work_starts.values(), *record.arrivals.values()]
+    ends = [*record.releases.values(), *record.broken.values(), *record.arrivals.values()]
+    return max(ends) - min(starts)
+
+
+def barrier_tables(book: StageBook, names: Sequence[str], limit: int | None = None) -> str:
     """`stage_tables` for each barrier a traced program made (headed "Barrier #n" when there
     are several), in creation order."""
     ids = sorted({r.barrier for r in book.all_records() if r.barrier is not None})
     if len(ids) < 2:
-        return stage_tables(book, names)
-    parts = [f"Barrier #{b}\n" + stage_tables(book, names, barrier=b) for b in ids]
+        return stage_tables(book, names, limit=limit)
+    parts = [f"Barrier #{b}\n" + stage_tables(book, names, barrier=b, limit=limit) for b in ids]
     return "\n\n".join(parts) + INDEX_NOTE
 
 

@@ -77,6 +77,13 @@ def display_problem(
             "no display found: DISPLAY and WAYLAND_DISPLAY are unset (for an offscreen "
             f"window set QT_QPA_PLATFORM=offscreen); {HEADLESS_HINT}"
         )
+    chosen = env.get("QT_QPA_PLATFORM", "").split(":")[0].split(";")[0]
+    for prefix, variable in (("xcb", "DISPLAY"), ("wayland", "WAYLAND_DISPLAY")):
+        if chosen.startswith(prefix) and not env.get(variable):
+            return (
+                f"no display found: QT_QPA_PLATFORM={chosen} but {variable} is unset (for an "
+                f"offscreen window set QT_QPA_PLATFORM=offscreen); {HEADLESS_HINT}"
+            )
     if not will_use_xcb(env):
         return None
     missing = missing_xcb_libraries(loader)

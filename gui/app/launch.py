@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from engine.cli.inputs import InputError, load_chosen_scenario, read_log_input
+from engine.cli.inputs import InputError, check_writable, load_chosen_scenario, read_log_input
 from engine.cli.options import ReplayOptions, ScenarioChoice, TraceOptions
 from engine.cli.parser import EXIT_BAD_INPUT
 from engine.core.events import Event
+from engine.core.safe_text import printable
 from engine.scenario import Scenario
 from gui.app.display_check import display_problem
 from gui.app.options import GuiOptions
@@ -55,10 +56,16 @@ def launch_gui(options: GuiOptions) -> int:
         print(problem, file=sys.stderr)
         return 1
     try:
+        for option, path in (
+            ("--screenshot", options.flags.screenshot),
+            ("--record", options.flags.record),
+        ):
+            if path:  # checked now, not after a whole run has been watched
+                check_writable(option, path)
         opening = _opening(options)
         _check_video(options.flags.record)
     except (InputError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return _run_app(options, opening)
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.core.event_log import EventLogReadError, read_event_log
+from engine.core.event_log_reader import REPLAY_MAX_GAP_S, EventLogReadError, read_event_log
 from engine.core.events import Event
 from engine.sources.commands import Pause, Seek, SetSpeed
 from engine.sources.replay import ReplaySource
@@ -36,6 +36,13 @@ from gui.features.host import Host
 from gui.run.controller import RunController
 
 SLIDER_STEPS_PER_S = 100
+MAX_STEPS = 2**31 - 1  # a QSlider holds a C int; a longer replay stops the slider at its end
+
+
+def _steps(seconds: float) -> int:
+    return min(MAX_STEPS, max(0, round(seconds * SLIDER_STEPS_PER_S)))
+
+
 MIN_SPEED, MAX_SPEED = 0.1, 50.0
 ErrorDialog = Callable[[QWidget, str, str], object]
 
@@ -95,7 +102,7 @@ class ReplayBar(QToolBar):
     def open_log(self, path: str | os.PathLike[str], speed: float = 1.0) -> bool:
         """Read `path` and replay it; a bad file is one dialog line, warnings go to the status."""
         try:
-            events, warnings = read_event_log(path)
+            events, warnings = read_event_log(path, max_gap_s=REPLAY_MAX_GAP_S)
         except EventLogReadError as exc:
             self.show_error(self.host.window, "Cannot open the event log", str(exc))
             return False
@@ -122,7 +129,7 @@ class ReplayBar(QToolBar):
             self.show_error(self.host.window, "Cannot replay", str(exc))
             return False
         self.source = source
-        self.slider.setRange(0, max(1, round(source.duration_s() * SLIDER_STEPS_PER_S)))
+        self.slider.setRange(0, max(1, _steps(source.duration_s())))
         with QSignalBlocker(self.speed_spin):
             self.speed_spin.setValue(min(MAX_SPEED, max(MIN_SPEED, speed)))
         self.host.show_subject(f"Replay: {title}")
@@ -188,7 +195,7 @@ class ReplayBar(QToolBar):
             self.play_button.setToolTip(f"{text} (Space)")
         position = self._position_s(source)
         with QSignalBlocker(self.slider):
-            self.slider.setValue(round(position * SLIDER_STEPS_PER_S))
+            self.slider.setValue(_steps(position))
         label = f"{position:6.2f} s / {source.duration_s():.2f} s"
         if self.position_label.text() != label:
             self.position_label.setText(label)

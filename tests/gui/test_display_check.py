@@ -68,3 +68,26 @@ def test_probe_reports_every_library_when_nothing_loads() -> None:
 def test_can_load_real_and_bogus_library() -> None:
     assert not can_load("libdefinitely-not-a-real-library.so.42")
     assert can_load("libc.so.6")
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"QT_QPA_PLATFORM": "xcb"}, "DISPLAY"),
+        ({"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "wayland-0"}, "DISPLAY"),
+        ({"QT_QPA_PLATFORM": "wayland"}, "WAYLAND_DISPLAY"),
+        ({"QT_QPA_PLATFORM": "wayland-egl", "DISPLAY": ":0"}, "WAYLAND_DISPLAY"),
+    ],
+)
+def test_a_forced_platform_without_its_display_is_one_line(
+    env: dict[str, str], variable: str
+) -> None:
+    """Qt would abort the process (SIGABRT, no exit code of ours) for these."""
+    message = display_problem(env, "linux", all_present)
+    assert message is not None and message.startswith("no display found")
+    assert f"{variable} is unset" in message and "\n" not in message
+
+
+def test_an_empty_platform_is_no_platform() -> None:
+    assert display_problem({"QT_QPA_PLATFORM": ""}, "linux", all_present) is not None
+    assert display_problem({"QT_QPA_PLATFORM": "", "DISPLAY": ":0"}, "linux", all_present) is None

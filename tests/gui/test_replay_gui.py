@@ -120,3 +120,34 @@ def test_main_replay_command_opens_the_gui_and_quits(tmp_path: Path) -> None:
         cwd=ROOT, timeout=60, capture_output=True, text=True,
     )  # fmt: skip
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "case_id",
+    ["one-huge-t_ns", "party-10**9", "run_start-names-number", "fifo", "ESC-title-in-spawn-name"],
+)
+def test_hostile_logs_from_the_menu_replay_or_say_why(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, case_id: str
+) -> None:
+    """File → Open Event Log with a hostile log: a refused one is one message and no run; a
+    spoiled one replays what is left, says what was skipped, and ends (no traceback in Qt)."""
+    from tests.engine.core.hostile_logs import CORPUS
+
+    case = next(c for c in CORPUS if c.id == case_id)
+    path = case.make(tmp_path)
+    shown: list[tuple[str, str]] = []
+    said: list[str] = []
+    bar = window.features.replay
+    bar.show_error = lambda _parent, title, text: shown.append((title, text))
+    bar.host.status_bar.messageChanged.connect(said.append)
+    if case.refused:
+        assert not bar.open_log(path)
+        assert len(shown) == 1 and "\n" not in shown[0][1] and case.needle in shown[0][1]
+        assert not window.controller.is_running
+        return
+    with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS) as done:
+        assert bar.open_log(path, speed=20)
+    assert done.args == [case.code]
+    assert bar.slider.maximum() < 10_000  # a sane range: the absurd pause was shortened
+    assert not case.needle or any(case.needle in text for text in said)
+    assert len(window.model.lanes) <= 4096

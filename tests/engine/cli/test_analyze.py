@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from engine.cli.analyze import cmd_analyze
-from engine.core.event_log import read_event_log
+from engine.core.event_log_reader import read_event_log
 from engine.core.events import Event
 from engine.scenario.presets import load_preset
 from engine.sources.factory import make_source
@@ -251,17 +251,17 @@ def test_report_of_a_log_with_no_arrival(
 @pytest.mark.parametrize(
     ("content", "needle"),
     [
-        (None, "cannot read"),
+        (None, "cannot be read"),
         ("not json at all\n", "not a Barrier Visualiser event log"),
         (
             '{"kind":"run_start","t_ns":1,"party":null,"pid":1,"stage":null}\n'
             '{"kind":"arrive","t_ns":2,"party":-3,"pid":1,"stage":0}\n',
-            "has party -3; allowed: 0 or more",
+            "party must be an integer from 0 to 4095 or null, got -3",
         ),
         (
             '{"kind":"run_start","t_ns":1,"party":null,"pid":1,"stage":null}\n'
             '{"kind":"arrive","t_ns":2,"party":0,"pid":1,"stage":-1}\n',
-            "has stage -1; allowed: 0 or more",
+            "stage must be an integer from 0 to 1000000 or null, got -1",
         ),
     ],
 )
@@ -284,7 +284,7 @@ def test_damaged_lines_are_warnings(tmp_path: Path) -> None:
     log.write_text("\n".join([*lines[:3], "garbage", *lines[3:]]) + "\n", encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     assert cmd_analyze(str(log), True, out=out, err=err) == 0
-    assert err.getvalue().startswith("warning: damaged.jsonl: line 4: not JSON")
+    assert err.getvalue().startswith(f"warning: {log}: skipped 1 line (line 4: not JSON")
     assert json.loads(out.getvalue())["critical_path"] == [1, 1]
 
 

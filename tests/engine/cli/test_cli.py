@@ -69,6 +69,7 @@ def test_quiet_prints_only_the_wait_state_report(tmp_path: Path) -> None:
     report = cli("analyze", str(log)).stdout.strip()
     assert out.stdout.startswith(report)  # exactly what analyze prints, then the result
     assert out.stdout[len(report) :].strip().startswith("Result: passed")
+    assert out.stderr == ""  # on a pipe, no progress line
 
 
 @pytest.mark.parametrize(

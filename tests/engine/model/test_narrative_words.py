@@ -17,22 +17,21 @@ def test_a_mismatch_names_the_barrier_and_the_processes() -> None:
     assert parties_words(start(["A", "B", "C"], 4)) == "Barrier(4), 3 processes"
     assert parties_words(start(["A", "B", "C", "D"], 3)) == "Barrier(3), 4 processes"
     assert parties_words(start(["A", "B", "C"], 3)) == "3 parties"
-    line = Narrator().line(start(["A", "B", "C"], 4))
+    line = Narrator().tell(start(["A", "B", "C"], 4), None)
     assert line is not None and "Barrier(4), 3 processes" in line and "3 parties" not in line
 
 
-def test_the_outcome_line_can_be_left_to_a_summary() -> None:
+def test_the_outcome_line_names_status_reason_and_code() -> None:
     end = Event("run_end", 9, None, 1, None, {"status": "passed", "exit_code": 0, "reason": "ok"})
-    assert Narrator().line(end) == "■ Run passed: ok (exit code 0)."
-    assert Narrator(tells_outcome=False).line(end) is None
+    assert Narrator().tell(end, None) == "■ Run passed: ok (exit code 0)."
 
 
 def test_an_output_line_that_starts_with_the_name_is_not_prefixed_again() -> None:
     narrator = Narrator()
-    narrator.line(start(["Navigation"], 1))
-    said = Narrator.line(narrator, Event("output", 1, 0, 5, None, {"text": "Navigation ready."}))
+    narrator.tell(start(["Navigation"], 1), None)
+    said = narrator.tell(Event("output", 1, 0, 5, None, {"text": "Navigation ready."}), None)
     assert said == "Navigation ready."
-    other = narrator.line(Event("output", 2, 0, 5, None, {"text": "checking"}))
+    other = narrator.tell(Event("output", 2, 0, 5, None, {"text": "checking"}), None)
     assert other == "Navigation: checking"
 
 

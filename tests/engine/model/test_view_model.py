@@ -157,14 +157,6 @@ def test_failures_do_not_depend_on_the_narrative_wording(monkeypatch: pytest.Mon
         assert after.counter_note == before.counter_note
 
 
-def test_the_headless_narrator_explains_breaks_like_the_model() -> None:
-    """`Narrator.line` (no model) and the model's story are the same lines."""
-    for run in (TIMEOUT_RUN, CRASH_RUN, STRANDED_RUN):
-        narrator = Narrator()
-        alone = [text for e in run if (text := narrator.line(e)) is not None]
-        assert alone == [line.text for line in model_of(run).log]
-
-
 # ---------------------------------------------------------------- status and presenter facts
 def test_status_runs_through_stopping_to_stopped() -> None:
     model = RunViewModel()

@@ -16,7 +16,7 @@ import psutil
 import pytest
 from pytestqt.qtbot import QtBot
 
-from engine.core.event_log import read_event_log
+from engine.core.event_log_reader import read_event_log
 from engine.core.events import Event
 from engine.model.analysis import barrier_violations, summarise_stages
 from engine.scenario import Scenario, ScenarioError

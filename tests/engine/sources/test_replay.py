@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.core.event_log import EventLogReadError, read_event_log
+from engine.core.event_log_reader import EventLogReadError, read_event_log
 from engine.core.events import Event
 from engine.model.view_model import RunViewModel
 from engine.scenario.presets import load_preset
@@ -99,7 +99,7 @@ def test_a_file_with_no_run_is_a_one_line_error(tmp_path: Path, content: str) ->
 
 
 def test_a_missing_file_is_a_one_line_error(tmp_path: Path) -> None:
-    with pytest.raises(EventLogReadError, match="cannot read"):
+    with pytest.raises(EventLogReadError, match="cannot be read"):
         read_event_log(tmp_path / "missing.jsonl")
 
 
