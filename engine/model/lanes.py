@@ -47,6 +47,7 @@ class Lane:
     open_ended: bool = False  # work of unknown length (a traced program): show elapsed time
     exit_code: int | None = None  # its process's exit code, once it ended (<0: a signal)
     ended_ns: int | None = None  # when its process crashed or ended early
+    suspended: bool = False  # its process is stopped (SIGSTOP, T state): it cannot move
 
     @property
     def presenter_turn(self) -> bool:

@@ -169,6 +169,12 @@ class Narrator:
     def _on_stranded(self, e: Event) -> str:
         return f"⌛ {e.get('message')}"
 
+    def _on_suspended(self, e: Event) -> str:
+        return f"⏸ {e.get('message') or f'{self.name(e.party)} is stopped (SIGSTOP).'}"
+
+    def _on_resumed(self, e: Event) -> str:
+        return f"⏵ {e.get('message') or f'{self.name(e.party)} runs again (SIGCONT).'}"
+
     def _on_crash(self, e: Event) -> str:
         who = "Your program" if e.party is None and e.get("program") else self.name(e.party)
         return f"☠ {who} crashed: {e.get('error')}"

@@ -288,6 +288,14 @@ class RunViewModel:
                 self.markers.append(Marker("hold", e.t_ns, e.stage, None))
             lane.held_before = e.stage
 
+    def _on_suspended(self, e: Event) -> None:
+        if lane := self._lane(e):
+            lane.suspended = True
+
+    def _on_resumed(self, e: Event) -> None:
+        if lane := self._lane(e):
+            lane.suspended = False
+
     def _on_progress(self, e: Event) -> None:
         if lane := self._lane(e):
             lane.progress_hint = float(e.get("fraction", 0.0))

@@ -297,7 +297,9 @@ class RowPainter:
         if g.compact and lane.state not in (LaneState.BROKEN, LaneState.DIED):
             return
         text, inside = "", True
-        if lane.state in FULL_STATES and lane.last_index is not None:
+        if lane.suspended and lane.state in (LaneState.WORKING, LaneState.WAITING):
+            text = "⏸ stopped (SIGSTOP): it cannot move"
+        elif lane.state in FULL_STATES and lane.last_index is not None:
             text = f"index {lane.last_index}"
         elif lane.state == LaneState.WAITING and lane.arrived_ns is not None:
             text = f"{self.waiting_word} {(now_ns - lane.arrived_ns) / 1e9:.2f} s"

@@ -288,3 +288,19 @@ def test_failure_is_hashable_and_frozen() -> None:
     assert isinstance(failure, Failure) and hash(failure) == hash(failure)
     with pytest.raises(AttributeError):
         failure.kind = FailureKind.RESET  # type: ignore[misc]
+
+
+def test_a_stopped_party_is_marked_and_told_until_it_runs_again() -> None:
+    model = RunViewModel()
+    model.apply(
+        [
+            Event("run_start", 0, None, 1, None, {"names": ["A", "B"], "parties": 2}),
+            Event("work_start", 1, 0, 10, 0, {"planned_s": 1.0, "workload": "sleep"}),
+            Event("suspended", 2, 0, 10, None, {"message": "A is stopped (SIGSTOP)."}),
+        ]
+    )
+    assert model.lanes[0].suspended and not model.lanes[1].suspended
+    assert model.log[-1].text == "⏸ A is stopped (SIGSTOP)."
+    model.apply([Event("resumed", 3, 0, 10, None, {"message": "A runs again (SIGCONT)."})])
+    assert not model.lanes[0].suspended
+    assert model.log[-1].text == "⏵ A runs again (SIGCONT)."
