@@ -81,7 +81,7 @@ def test_record_flag_writes_the_whole_run_plus_a_second(tmp_path: Path) -> None:
     )  # fmt: skip
     assert nowhere.returncode == 2
     assert nowhere.stderr.strip().splitlines() == [
-        f"error: --record: the folder {tmp_path / 'no'} does not exist"
+        f"error: --record: cannot write {tmp_path / 'no' / 'x.mp4'}: its folder does not exist"
     ]
 
 
