@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from engine.model.missing import DEFAULT_FACTOR, DEFAULT_FLOOR_S, MissingReport, MissingThreshold
@@ -25,6 +25,7 @@ from gui.analysis.live import LiveAnalysis, WhatIfChoice
 from gui.analysis.look import PaneLook
 from gui.analysis.pane import AnalysisPane
 from gui.features.presentation import Look
+from gui.features.settings_store import SettingsStore
 from gui.lanes.last_arriver import LastArriverMarks
 from gui.lanes.view import LanesView
 from gui.run.controller import RunController
@@ -39,7 +40,7 @@ STAGE_WIDTH = 560
 NO_STACKS = "this source cannot be asked for stacks (a replay, or MPI ranks)"
 
 
-def read_threshold(settings: QSettings) -> MissingThreshold:
+def read_threshold(settings: SettingsStore) -> MissingThreshold:
     """The remembered threshold; anything unreadable falls back to the defaults."""
     try:
         factor = float(str(settings.value("analysis/missing_factor", DEFAULT_FACTOR)))
@@ -55,7 +56,7 @@ class AnalysisFeature(QObject):
     def __init__(
         self,
         controller: RunController,
-        settings: QSettings,
+        settings: SettingsStore,
         lanes: LanesView,
         timeline: Callable[[], Any],
         parent: QWidget,
@@ -236,6 +237,7 @@ class AnalysisFeature(QObject):
 
     def _set_threshold(self, threshold: MissingThreshold) -> None:
         self.threshold = threshold
-        self.settings.setValue("analysis/missing_factor", threshold.factor)
-        self.settings.setValue("analysis/missing_floor_s", threshold.floor_s)
+        with self.settings.batch():
+            self.settings.setValue("analysis/missing_factor", threshold.factor)
+            self.settings.setValue("analysis/missing_floor_s", threshold.floor_s)
         self._text_at = 0.0

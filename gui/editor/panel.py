@@ -57,6 +57,7 @@ class ScenarioPanel(QWidget):
 
     scenario_changed = Signal()
     speed_changed = Signal(float)
+    edited_changed = Signal(bool)  # the editor now differs (or no longer) from what was loaded
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,6 +65,7 @@ class ScenarioPanel(QWidget):
         self._loading = False
         self._hidden: dict[str, object] = {}  # scenario keys without a control, carried over
         self._baseline: Scenario | None = None  # as loaded (preset, file): edits differ from it
+        self._shown_edited = False
         self.problem = ""  # the last problem marked (the run command shows it on stage too)
         self.form = ScenarioForm()
         self.setStyleSheet(INVALID_STYLE + BANNER_STYLE)
@@ -176,7 +178,16 @@ class ScenarioPanel(QWidget):
             return True
 
     def _show_edited(self) -> None:
-        self.form.edited_note.setVisible(self.edited)
+        edited = self.edited
+        self.form.edited_note.setVisible(edited)
+        if edited != self._shown_edited:
+            self._shown_edited = edited
+            self.edited_changed.emit(edited)
+
+    @property
+    def scenario_name(self) -> str:
+        """The name in the editor as typed (valid or not yet)."""
+        return self.form.name_edit.exact_text().strip()
 
     def _on_parties(self, parties: int) -> None:
         if self.form.same_check.isChecked():

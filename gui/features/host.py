@@ -37,5 +37,7 @@ class Host:
             self.on_stage(text)
 
     def show_subject(self, subject: str) -> None:
-        """The window title: what the views show now ("Replay: run.jsonl", a scenario …)."""
-        self.window.setWindowTitle(f"{subject} — {APP_NAME}")
+        """The window title: what the views show now ("Replay: run.jsonl", a scenario …);
+        the editor's edited marker belongs to the scenario's title, not to this one."""
+        self.window.setWindowModified(False)
+        self.window.setWindowTitle(f"{subject.replace('[*]', '[*][*]')} — {APP_NAME}")

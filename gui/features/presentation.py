@@ -3,21 +3,27 @@
 Why one object owns all three: they combine into one `Look` (lanes: theme + text scale + a
 floor that is a fraction of the stage's height + thick bars on stage; matching sizes for the
 log, the timeline, the toolbar and the status strip).
-This object only holds the state and remembers theme and text size in QSettings (presentation
+This object only holds the state and remembers theme and text size in the settings (presentation
 mode is not remembered: a window that opens full screen on the next launch would surprise
 people).  It says what changed through signals; the window lays itself out for the stage and
 restyles its views once per change — never per frame.
+
+The theme is the system's light/dark preference, followed live, until the user picks one in
+the View menu; that choice is remembered and wins until "Follow System" is picked again.
+--theme on the command line wins for its session only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QStyleHints
 from PySide6.QtWidgets import QApplication
 
+from gui.features.settings_store import SettingsStore
 from gui.lanes.style import COLOURS, LIGHT, LaneStyle
-from gui.style.theme import THEMES, apply_theme
+from gui.style.theme import FOLLOW_SYSTEM, THEMES, apply_theme, scheme_theme, system_theme
 
 MIN_SCALE, MAX_SCALE, SCALE_STEP = 0.6, 3.0, 1.15
 # On stage every text is at least this fraction of the screen's height: 24 px at 1080p, 16 px
@@ -113,17 +119,30 @@ class Presentation(QObject):
     presenting_changed = Signal(bool)  # lay the window out for the stage (or the desk)
     look_changed = Signal(object)  # a Look: restyle the views
 
-    def __init__(self, settings: QSettings, parent: QObject | None = None) -> None:
+    def __init__(self, settings: SettingsStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
-        theme = str(settings.value("view/theme", "light") or "light")
+        choice = settings.value("view/theme", FOLLOW_SYSTEM)
+        self._choice = choice if choice in THEMES else FOLLOW_SYSTEM  # remembered
+        self._session: str | None = None  # --theme: this session only
+        self._system = system_theme()  # then followed through colorSchemeChanged
         try:
             scale = float(str(settings.value("view/font_scale", 1.0)))
         except ValueError:
             scale = 1.0
-        self._look = Look(
-            theme if theme in THEMES else "light", min(MAX_SCALE, max(MIN_SCALE, scale))
-        )
+        self._look = Look(self._wanted_theme(), min(MAX_SCALE, max(MIN_SCALE, scale)))
+        self._hints: QStyleHints | None = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # the system switched light/dark: follow, if we do
+            self._hints = app.styleHints()
+            self._hints.colorSchemeChanged.connect(self._system_changed)
+
+    def stop_following(self) -> None:
+        """The window closed: the app's palette is global, so a closed window (not yet
+        deleted) must not repaint the open ones when the system switches."""
+        if self._hints is not None:
+            self._hints.colorSchemeChanged.disconnect(self._system_changed)
+            self._hints = None
 
     @property
     def look(self) -> Look:
@@ -135,7 +154,17 @@ class Presentation(QObject):
 
     @property
     def theme(self) -> str:
+        """The theme shown: "light" or "dark"."""
         return self._look.theme
+
+    @property
+    def theme_choice(self) -> str:
+        """What decides it: "light", "dark" or "system" (the View → Theme menu's tick)."""
+        return self._session or self._choice
+
+    def _wanted_theme(self) -> str:
+        choice = self.theme_choice
+        return choice if choice in THEMES else self._system
 
     @property
     def font_scale(self) -> float:
@@ -163,10 +192,31 @@ class Presentation(QObject):
         self.set_active(not self.active)
 
     def set_theme(self, name: str, remember: bool = True) -> None:
-        """Theme `name` for the app; `remember=False` for this session only (--theme)."""
-        theme = name if name in THEMES else "light"
+        """Theme `name` ("light", "dark" or "system") for the app; `remember=False` for this
+        session only (--theme).  A choice from the menu is remembered and ends --theme's."""
+        choice = name if name in (*THEMES, FOLLOW_SYSTEM) else "light"
         if remember:
-            self.settings.setValue("view/theme", theme)
+            self._choice, self._session = choice, None
+            self.settings.setValue("view/theme", choice)
+        else:
+            self._session = choice
+        self._show_theme()
+
+    def follow_system(self) -> None:
+        """View → Theme → Follow System: the system's preference, now and when it changes."""
+        self.set_theme(FOLLOW_SYSTEM)
+
+    @Slot(Qt.ColorScheme)
+    def _system_changed(self, scheme: Qt.ColorScheme) -> None:
+        self._system = scheme_theme(scheme)
+        if self.theme_choice == FOLLOW_SYSTEM:
+            self._show_theme()
+
+    def _show_theme(self) -> None:
+        theme = self._wanted_theme()
+        if theme == self._look.theme:
+            self.look_changed.emit(self._look)  # the menu's tick moved: sync it
+            return
         self._look = replace(self._look, theme=theme)
         self.apply_app_theme()
         self.look_changed.emit(self._look)

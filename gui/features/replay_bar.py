@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
@@ -53,6 +53,8 @@ def _warn(parent: QWidget, title: str, message: str) -> object:
 
 class ReplayBar(QToolBar):
     """Play/pause, scrubber (seconds), position/duration and speed for the current replay."""
+
+    log_opened = Signal(str)  # an event log file was read and is replaying (its path)
 
     def __init__(self, controller: RunController, host: Host) -> None:
         super().__init__("Replay")
@@ -109,7 +111,10 @@ class ReplayBar(QToolBar):
         if warnings:
             more = f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else ""
             self.host.say(f"⚠ {warnings[0]}{more}", 12000)
-        return self.replay(events, speed, Path(path).name)
+        if not self.replay(events, speed, Path(path).name):
+            return False
+        self.log_opened.emit(str(path))
+        return True
 
     def ask_open_log(self) -> None:
         """File → Open Event Log…: pick a log and replay it."""

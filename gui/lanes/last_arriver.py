@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 from engine.model.stage_records import StageBook, StageKey
 from engine.model.view_model import RunViewModel
-from gui.lanes.layout import LaneGeometry, sized_font
+from gui.lanes.layout import LaneGeometry, LayoutKind, sized_font
 
 MAX_LISTED = 3  # "last: 1, 2, 3 …": more stages are counted, not listed
 TINY_ROW_PX = 9.0  # thinner rows get a plain tick (256 parties: ~2 px a row)
@@ -81,6 +81,8 @@ class LastArriverMarks:
         return self.by_party
 
     def __call__(self, p: QPainter, g: LaneGeometry, model: RunViewModel, now_ns: int) -> None:
+        if g.kind == LayoutKind.TILES:
+            return  # a tile has no room past a gate for a flag
         marks = self._refresh(model.stage_book)
         if not marks:
             return

@@ -58,14 +58,13 @@ class LanesView(QWidget):
         self._key: tuple[object, ...] | None = None
         self._geometry: LaneGeometry | None = None
         self._rows: RowPainter | None = None
-        self.paints = 0
-        self.style_ = DEFAULT_STYLE
+        self._style = DEFAULT_STYLE
         self._alert_banner = AlertBanner()
-        self.can_kill = False  # set by the window: the active source supports kill_party
-        self.hover: int | None = None  # the tile under the mouse (crowd layout)
+        self.can_kill = False  # set by the window: the source takes Kill(party) commands
+        self._hover: int | None = None  # the tile under the mouse (crowd layout)
         self._notice: tuple[Alert, int] | None = None  # (what, until when) over the banner
         self.setMouseTracking(True)
-        self.overlays: list[LaneOverlay] = []  # painted after the lanes, in order
+        self.overlays: list[LaneOverlay] = []  # painted after the lanes (any layout), in order
 
     def show_notice(self, text: str) -> None:
         """Say `text` (e.g. "Cannot run: …") in the banner slot for a few seconds: in
@@ -87,7 +86,7 @@ class LanesView(QWidget):
 
     def set_style(self, style: LaneStyle) -> None:
         """Theme and presentation scaling (one re-layout, then cached like the size)."""
-        self.style_ = style
+        self._style = style
         self.update()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -110,8 +109,8 @@ class LanesView(QWidget):
         index = self.lane_at(pos.y(), pos.x())
         tiles = self._geometry is not None and self._geometry.kind == LayoutKind.TILES
         hover = index if tiles else None
-        if hover != self.hover:
-            self.hover = hover
+        if hover != self._hover:
+            self._hover = hover
             self.update()
             if hover is not None and self._model is not None:
                 QToolTip.showText(
@@ -122,15 +121,10 @@ class LanesView(QWidget):
         super().mouseMoveEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:
-        if self.hover is not None:
-            self.hover = None
+        if self._hover is not None:
+            self._hover = None
             self.update()
         super().leaveEvent(event)
-
-    @property
-    def geometry_info(self) -> LaneGeometry | None:
-        """The layout of the last paint (tests read row sizes and fonts from it)."""
-        return self._geometry
 
     def update_from(self, model: RunViewModel, now_ns: int) -> None:
         self._model = model
@@ -142,12 +136,12 @@ class LanesView(QWidget):
         ghosts = ghost_count(model)
         key = (
             self.width(), self.height(), tuple(names), model.parties, self.font().key(),
-            self.style_, alert, len(model.barriers) > 1, ghosts,
+            self._style, alert, len(model.barriers) > 1, ghosts,
         )  # fmt: skip
         if key != self._key or self._geometry is None or self._rows is None:
             parties = max(model.parties, len(names))
             self._geometry = compute_geometry(
-                self.width(), self.height(), names, self.font(), parties, self.style_,
+                self.width(), self.height(), names, self.font(), parties, self._style,
                 alert=alert, several_barriers=len(model.barriers) > 1, ghosts=ghosts,
             )  # fmt: skip
             self._rows = RowPainter(self._geometry)
@@ -170,12 +164,11 @@ class LanesView(QWidget):
             QTimer.singleShot(0, self, lambda: self.setMinimumHeight(wanted))  # not mid-paint
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        self.paints += 1
         p = QPainter(self)
         try:
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
             p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-            p.fillRect(self.rect(), self.style_.colours.q("background"))
+            p.fillRect(self.rect(), self._style.colours.q("background"))
             model = self._model
             if model is None or not model.lanes:
                 self._notice = None
@@ -192,15 +185,15 @@ class LanesView(QWidget):
             else:
                 paint_banner(p, geometry, model, self._now_ns)
             if geometry.kind == LayoutKind.TILES:
-                paint_tiles(p, geometry, model, self._now_ns, self.hover)
+                paint_tiles(p, geometry, model, self._now_ns, self._hover)
             else:
                 rows.waiting_word, rows.details = row_words(model)
                 rows.paint(p, model, self._now_ns)
                 paint_ghosts(p, geometry, model)
                 paint_gate(p, geometry, model, self._now_ns)
                 paint_failure_marks(p, geometry, model)
-                for overlay in self.overlays:
-                    overlay(p, geometry, model, self._now_ns)
+            for overlay in self.overlays:  # each knows what it can mark in this layout
+                overlay(p, geometry, model, self._now_ns)
             paint_prompts(p, geometry, model, self._now_ns)
         finally:
             p.end()
@@ -232,5 +225,5 @@ class LanesView(QWidget):
     def _paint_empty(self, p: QPainter) -> None:
         font = sized_font(self.font(), max(16, min(self.width() / 60, 26)))
         p.setFont(font)
-        p.setPen(self.style_.colours.q("muted"))
+        p.setPen(self._style.colours.q("muted"))
         p.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, EMPTY_HINT)

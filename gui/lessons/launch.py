@@ -44,11 +44,11 @@ def launch_lesson(options: LessonWindowOptions) -> int:
 
 
 def remembered_theme() -> str:
-    from gui.style.theme import THEMES
+    """The theme chosen in the main window's View menu, else the system's."""
+    from gui.style.theme import chosen_theme
     from gui.window.settings import open_settings
 
-    theme = str(open_settings().value("view/theme", "light") or "light")
-    return theme if theme in THEMES else "light"
+    return chosen_theme(open_settings().value("view/theme"))
 
 
 class LessonApp:

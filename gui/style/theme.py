@@ -4,15 +4,18 @@ Why light by default: the app is shown on projectors in lit rooms, where dark te
 grounds reads best and the Okabe–Ito state colours keep their contrast.  The dark theme is for
 dark rooms and screencasts: near-black grounds, near-white text, the same state colours.
 Fusion looks the same on every platform, so screenshots in docs match what users see.
+Until the user picks one, the theme is the system's (light where the system does not say).
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 BASE_FONT_PX = 15
 THEMES = ("light", "dark")
+FOLLOW_SYSTEM = "system"  # the remembered choice that means "whatever the system prefers"
 
 _STYLE = """
 QMainWindow::separator {{ background: {chrome}; }}
@@ -31,6 +34,7 @@ QStatusBar {{ background: {chrome}; border-top: 1px solid {line}; }}
 QStatusBar QLabel {{ color: {soft}; }}
 QSplitter::handle {{ background: {handle}; }}
 QDockWidget::title {{ padding: 8px 10px; background: {chrome}; font-weight: 600; }}
+QMenu::separator {{ height: 1px; background: {line}; margin: 4px 10px; }}
 """
 
 _CHROME = {
@@ -89,12 +93,33 @@ def theme_palette(name: str) -> QPalette:
     palette = QPalette()
     for role, colour in _PALETTES.get(name, _PALETTES["light"]).items():
         palette.setColor(role, QColor(colour))
-    if name == "dark":
-        grey = QColor("#6B7480")
-        for role in (QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
-            palette.setColor(QPalette.ColorGroup.Disabled, role, grey)
-        palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, grey)
+    # greyed items (a disabled menu row, a recent file that has gone) must look greyed: a
+    # colour set for all groups above would give them the active ink
+    grey = QColor(_CHROME["dark" if name == "dark" else "light"]["disabled"])
+    for role in (
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+        QPalette.ColorRole.WindowText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, grey)
     return palette
+
+
+def scheme_theme(scheme: Qt.ColorScheme) -> str:
+    """The theme for a system colour scheme: dark for dark, light for light and unknown."""
+    return "dark" if scheme == Qt.ColorScheme.Dark else "light"
+
+
+def system_theme() -> str:
+    """The theme the system prefers now (light without an application, or if it is unknown)."""
+    if QGuiApplication.instance() is None:
+        return "light"
+    return scheme_theme(QGuiApplication.styleHints().colorScheme())
+
+
+def chosen_theme(choice: object) -> str:
+    """A remembered choice ("light", "dark", "system" or anything else) as a theme."""
+    return choice if isinstance(choice, str) and choice in THEMES else system_theme()
 
 
 def apply_theme(app: QApplication, name: str = "light") -> None:

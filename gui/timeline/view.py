@@ -94,26 +94,6 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         self._reset(None)
 
     # ---------------------------------------------------------------- public
-    @property
-    def span_count(self) -> int:
-        return int(self.bars.count)
-
-    @property
-    def open_span_count(self) -> int:
-        return int(self.open_bars.count)
-
-    @property
-    def release_count(self) -> int:
-        return len(self.release_axis.times)
-
-    @property
-    def action_count(self) -> int:
-        return len(self._action_xy)
-
-    @property
-    def following(self) -> bool:
-        return self._following
-
     def update_from(self, model: RunViewModel, now_ns: int) -> None:
         """Absorb what is new since the last frame (cheap: only the new spans are converted)."""
         if (

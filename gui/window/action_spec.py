@@ -4,7 +4,10 @@ Why data and not code: a row says what a command is called, which keys, menu and
 it has, when it is enabled and what it calls — and nothing else.  Menus, the toolbar, the F1
 keyboard map and the README's key table are generated from rows (gui/window/qactions.py,
 `key_rows`), so they agree by construction.  A row's callback receives `Features` (the feature
-objects, never the window); its enabled-when reads one `RunState` (gui/run/state.py).
+objects, never the window); its enabled-when reads one `RunState` (gui/run/state.py).  A row
+whose words come from data (File → Open Recent's slots) says so with `shows`: the row is
+still declared here once, and only its text, its enabled state and whether it is shown
+follow the data.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from gui.features.exports import Exports
 from gui.features.failure_actions import FailureCommands
 from gui.features.lessons import LessonLauncher
 from gui.features.presentation import Presentation
+from gui.features.recent_files import MenuEntry, RecentFiles
 from gui.features.replay_bar import ReplayBar
 from gui.features.run_commands import RunCommands
 from gui.features.scenario_files import ScenarioFiles
@@ -49,6 +53,7 @@ class Features:
     window: WindowCommands
     lessons: LessonLauncher
     analysis: AnalysisFeature
+    recent: RecentFiles
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,9 @@ class Toggle:
 @dataclass(frozen=True)
 class MenuPlace:
     path: str  # "File", or "View/Theme" for a submenu
-    group: int = 0  # groups are separated by a line
+    group: int = 0  # groups are separated by a line (a submenu sits in its first row's group)
     order: int = 0  # within a group: by order, then by row
+    section: int = 0  # inside a submenu: sections are separated by a line
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,7 @@ class ActionSpec:
     enabled_when: Callable[[RunState], bool] | None = None  # None: always
     help: str | None = None  # the key table's words (rows with equal words share a line)
     help_keys: str | None = None  # how the key table writes the keys of such a line
+    shows: Callable[[Features], MenuEntry | None] | None = None  # words from data; None: hidden
 
 
 def key_rows(specs: Sequence[ActionSpec]) -> list[tuple[str, str]]:

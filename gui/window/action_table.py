@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QStyle
 
 from engine.lessons import lesson_titles
 from gui.features.failure_actions import ABORT_TIP, RESET_TIP
+from gui.features.recent_files import RECENT_MAX, MenuEntry
 from gui.run.state import RunState
 from gui.window.action_spec import (
     ActionSpec,
@@ -48,11 +49,15 @@ def _space(f: Features) -> None:
 
 
 def _theme(name: str) -> Toggle:
+    """A View → Theme choice: "light", "dark" or "system" (follow the system's preference)."""
+
     def write(f: Features, on: bool) -> None:
         if on:  # the theme that was unticked by this one has nothing to do
             f.presentation.set_theme(name)
 
-    return Toggle(read=lambda f: f.presentation.theme == name, write=write, exclusive="theme")
+    return Toggle(
+        read=lambda f: f.presentation.theme_choice == name, write=write, exclusive="theme"
+    )
 
 
 def _pick_preset(n: int) -> Callable[[Features], object]:
@@ -85,6 +90,36 @@ LESSONS = (
         run=lambda f: f.lessons.ask_open(),
         menu=MenuPlace("Run/Lessons", 3, order=1),
         tip="Play a lesson file of your own (docs/lessons.md)",
+    ),
+)
+
+
+def _open_recent(index: int) -> Callable[[Features], object]:
+    return lambda f: f.recent.open(index)
+
+
+def _recent_entry(index: int) -> Callable[[Features], MenuEntry | None]:
+    return lambda f: f.recent.entry(index)
+
+
+# File → Open Recent: one slot per remembered file (its words come from the list), then Clear.
+RECENT = (
+    *(
+        ActionSpec(
+            f"recent_{n + 1}",
+            f"Recent File {n + 1}",
+            run=_open_recent(n),
+            menu=MenuPlace("File/Open Recent", order=1),
+            shows=_recent_entry(n),
+        )
+        for n in range(RECENT_MAX)
+    ),
+    ActionSpec(
+        "clear_recent",
+        "Clear Recent Files",
+        run=lambda f: f.recent.clear(),
+        menu=MenuPlace("File/Open Recent", order=1, section=1),
+        shows=lambda f: f.recent.clear_entry(),
     ),
 )
 
@@ -266,12 +301,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         menu=MenuPlace("File"),
         help="Open / save / save-as a scenario",
     ),
+    *RECENT,
     ActionSpec(
         "save",
         "Save Scenario",
         run=lambda f: f.files.save(),
         keys=("Ctrl+S",),
-        menu=MenuPlace("File"),
+        menu=MenuPlace("File", order=2),
         help="Open / save / save-as a scenario",
     ),
     ActionSpec(
@@ -279,7 +315,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Save Scenario As…",
         run=lambda f: f.files.save_as(),
         keys=("Ctrl+Shift+S",),
-        menu=MenuPlace("File"),
+        menu=MenuPlace("File", order=2),
         help="Open / save / save-as a scenario",
     ),
     ActionSpec(
@@ -347,17 +383,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
         tip="Keep the wait-state pane on screen in presentation mode",
     ),
     ActionSpec(
+        "theme_system",
+        "Follow System",
+        toggle=_theme("system"),
+        menu=MenuPlace("View/Theme"),
+        tip="Light or dark as the system prefers, and switch when it does",
+    ),
+    ActionSpec(
         "theme_light",
         "Light",
         toggle=_theme("light"),
-        menu=MenuPlace("View/Theme"),
+        menu=MenuPlace("View/Theme", section=1),
         tip="Light high-contrast theme",
     ),
     ActionSpec(
         "theme_dark",
         "Dark",
         toggle=_theme("dark"),
-        menu=MenuPlace("View/Theme"),
+        menu=MenuPlace("View/Theme", section=1),
         tip="Dark high-contrast theme",
     ),
     ActionSpec(

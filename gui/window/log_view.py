@@ -160,11 +160,6 @@ class NarrativeLog(QTextEdit):
         tint.setAlpha(34)
         self._action_block.setBackground(QBrush(tint))  # the whole line, not just the words
 
-    @property
-    def line_count(self) -> int:
-        """Lines shown (0 when empty; the document always has one block)."""
-        return 0 if self.document().isEmpty() else self.document().blockCount()
-
     def update_from(self, model: RunViewModel) -> None:
         """Append the LogLines new since the last call, in one edit block."""
         if model is not self._model or self._tail is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -31,9 +31,11 @@ from gui.features.failure_actions import FailureCommands
 from gui.features.host import APP_NAME, Host
 from gui.features.lessons import LessonLauncher
 from gui.features.presentation import Look, Presentation
+from gui.features.recent_files import RecentFiles, RecentKind
 from gui.features.replay_bar import ReplayBar
 from gui.features.run_commands import RunCommands
 from gui.features.scenario_files import ScenarioFiles
+from gui.features.settings_store import SettingsStore
 from gui.features.trace_mode import TraceMode
 from gui.lanes.view import LanesView
 from gui.run.controller import RunController
@@ -64,7 +66,9 @@ ABOUT = (
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: SettingsStore | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
         self.settings = settings if settings is not None else ws.open_settings()
@@ -85,20 +89,22 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.analysis.dock)
         self.tabifyDockWidget(self.dock, self.analysis.dock)  # a tab beside the editor
         self.dock.raise_()
+        replay, files = ReplayBar(self.controller, host), ScenarioFiles(self.panel, host)
         self.features = Features(
             run=RunCommands(self.controller, self.panel, host),
             failures=FailureCommands(self.controller, host),
             presentation=presentation,
             exports=Exports(self.controller, self.panel, lambda: self.timeline, host),
-            replay=ReplayBar(self.controller, host),
-            files=ScenarioFiles(self.panel, host),
+            replay=replay,
+            files=files,
             trace=TraceMode(self.controller, self.panel, host),
             window=self,
             lessons=LessonLauncher(host, lambda: presentation.theme, lambda: presentation.active),
             analysis=self.analysis,
+            recent=RecentFiles(self.settings, host, files.open_path, replay.open_log),
         )
         self.commands = BoundActions(self, self.features)
-        self.commands.build_menus(self.menuBar())
+        self.menus = self.commands.build_menus(self.menuBar())
         self._build_toolbars()
         self.status = StatusStrip(self.statusBar(), self.model, self.controller.clock)
         self.guard = SingleKeyGuard(self)  # editor buttons keep Space, letters and digits
@@ -111,6 +117,8 @@ class MainWindow(QMainWindow):
         self._show_speed()
         self._preview()
         self._refresh_state()
+        self._layout_at_open = self._layout()  # taken again once shown (see _build_timeline)
+        self._scenario_at_open = ws.scenario_choice(self.panel)
 
     # ------------------------------------------------------------------ building
     def _build_layout(self) -> None:
@@ -158,6 +166,11 @@ class MainWindow(QMainWindow):
         c.run_started.connect(self._on_run_started)
         c.run_finished.connect(self._on_run_finished)
         self.panel.scenario_changed.connect(self._preview)
+        self.panel.edited_changed.connect(lambda _edited: self._show_title())
+        f.files.file_used.connect(lambda path: f.recent.add(RecentKind.SCENARIO, path))
+        f.replay.log_opened.connect(lambda path: f.recent.add(RecentKind.EVENT_LOG, path))
+        f.recent.changed.connect(self.commands.sync_entries)
+        self.menus["File"].aboutToShow.connect(f.recent.refresh)  # another window's files too
         self.panel.speed_changed.connect(lambda _speed: self._show_speed())
         self.lanes.gate_clicked.connect(f.run.release_gate)
         self.lanes.kill_requested.connect(f.failures.kill)
@@ -201,6 +214,7 @@ class MainWindow(QMainWindow):
 
     def _build_timeline(self) -> None:
         self.timeline  # noqa: B018 - the property builds it
+        self._layout_at_open = self._layout()  # shown and settled: what the user starts from
 
     @property
     def has_timeline(self) -> bool:
@@ -272,13 +286,17 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Run {self.model.status} (exit code {exit_code}).")
 
     def _preview(self) -> None:
+        self._show_title()
         scenario = self.panel.current_scenario()
-        if scenario is None:
-            return
-        edited = " (edited)" if self.panel.edited else ""
-        self.setWindowTitle(f"{scenario.name}{edited} — {APP_NAME}")
-        if not self.controller.is_running:
+        if scenario is not None and not self.controller.is_running:
             self.controller.preview(scenario)
+
+    def _show_title(self) -> None:
+        """ "Space launch — Barrier Visualiser", marked (Qt's [*]: "*", a dot on macOS) while
+        the editor holds changes its file or preset does not."""
+        name = self.panel.scenario_name or "Untitled scenario"
+        self.setWindowTitle(f"{name.replace('[*]', '[*][*]')}[*] — {APP_NAME}")
+        self.setWindowModified(self.panel.edited)
 
     def _show_speed(self) -> None:
         self.speed_label.setText(f"speed {self.panel.speed():g}×")
@@ -317,20 +335,32 @@ class MainWindow(QMainWindow):
             if sizes is not None:
                 split.restoreState(sizes)
         ws.restore_scenario_choice(self.settings, self.panel)
+        if self.settings.problem:
+            self.statusBar().showMessage(f"⚠ Settings: {self.settings.problem}", 12_000)
+
+    def _layout(self) -> dict[str, QByteArray]:
+        """The window's layout as the settings keep it: geometry, docks, splitters."""
+        layout = {"window/geometry": self.saveGeometry(), "window/state": self.saveState()}
+        for split in (self.live_split, self.main_split):
+            layout[f"window/{split.objectName()}"] = split.saveState()
+        return layout
 
     def save_settings(self) -> None:
-        ws.save_bytes(self.settings, "window/geometry", self.saveGeometry())
-        ws.save_bytes(self.settings, "window/state", self.saveState())
-        for split in (self.live_split, self.main_split):
-            ws.save_bytes(self.settings, f"window/{split.objectName()}", split.saveState())
-        ws.save_scenario_choice(self.settings, self.panel)
-        self.settings.sync()
+        """What this window changed since it opened, merged into the settings file: a layout
+        left as it opened, or a scenario left as it was restored, is not written, so another
+        window's newer one survives."""
+        with self.settings.batch():
+            for key, data in self._layout().items():
+                if data != self._layout_at_open.get(key):
+                    ws.save_bytes(self.settings, key, data)
+            ws.save_scenario_choice(self.settings, self.panel, self._scenario_at_open)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.features.lessons.close()
         # back to the desk first: the settings remember the desk layout, never the stage's
         # (a window closed on stage would otherwise reopen without its editor and menus)
         self.features.presentation.set_active(False)
+        self.features.presentation.stop_following()
         self.save_settings()
         self.controller.shutdown()
         self.analysis.close()

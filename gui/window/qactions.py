@@ -5,7 +5,8 @@ keeps them enabled, checked and labelled together, and each is testable with `tr
 Every action is also added to the window itself, so its key works while the menu bar and the
 toolbar are hidden (presentation mode).  Enabled states follow `RunState` and are touched only
 when it changes; checked states follow the features (`sync_checks`), with the action's own
-signals blocked so that showing a state never re-runs the command.
+signals blocked so that showing a state never re-runs the command.  Rows that show data (recent
+files) take their words from it when it changes and whenever their menu opens (`sync_entries`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class BoundActions:
         self._actions: dict[str, QAction] = {}
         self._groups: dict[str, QActionGroup] = {}
         self._state: RunState | None = None
+        self.menus: dict[str, QMenu] = {}  # by path ("File", "File/Open Recent"), once built
         for spec in specs:
             self._actions[spec.id] = self._make(window, spec)
 
@@ -76,25 +78,35 @@ class BoundActions:
             assert menu is not None
             menus[name] = menu
         placed = [
-            (spec.menu.path.partition("/")[0], spec.menu.group, spec.menu.order, index, spec)
+            (p.path.partition("/")[0], p.group, p.order, p.section, index, spec)
             for index, spec in enumerate(self.specs)
-            if spec.menu is not None
+            if (p := spec.menu) is not None
         ]
-        last_group: dict[str, int] = {}
-        for top, group, _order, _index, spec in sorted(placed, key=lambda p: p[:4]):
+        last_group: dict[str, int] = {}  # per top menu
+        last_section: dict[str, int] = {}  # per submenu
+        for top, group, _order, section, _index, spec in sorted(placed, key=lambda p: p[:5]):
             assert spec.menu is not None
-            path, sub = spec.menu.path, spec.menu.path.partition("/")[2]
+            path = spec.menu.path
+            sub = path.partition("/")[2]
+            if sub and path in menus:  # a further row of a submenu already placed
+                if last_section[path] != section:
+                    menus[path].addSeparator()
+                last_section[path] = section
+                menus[path].addAction(self._actions[spec.id])
+                continue
             menu = menus[top]
             if top in last_group and last_group[top] != group:
                 menu.addSeparator()
             last_group[top] = group
             if sub:
-                if path not in menus:
-                    submenu = menu.addMenu(sub)
-                    assert submenu is not None
-                    menus[path] = submenu
-                menu = menus[path]
+                submenu = menu.addMenu(sub)
+                assert submenu is not None
+                submenu.aboutToShow.connect(self.sync_entries)  # e.g. a recent file deleted
+                menus[path], last_section[path] = submenu, section
+                menu = submenu
             menu.addAction(self._actions[spec.id])
+        self.menus = menus
+        self.sync_entries()
         return menus
 
     def build_toolbar(
@@ -138,6 +150,19 @@ class BoundActions:
         for spec in self.specs:
             if spec.enabled_when is not None:
                 self._actions[spec.id].setEnabled(spec.enabled_when(state))
+
+    def sync_entries(self) -> None:
+        """Rows that show data (`ActionSpec.shows`): their words now, greyed or hidden."""
+        for spec in self.specs:
+            if spec.shows is None:
+                continue
+            action, entry = self._actions[spec.id], spec.shows(self.features)
+            action.setVisible(entry is not None)
+            if entry is not None:
+                action.setText(entry.text)
+                action.setEnabled(entry.enabled)
+                action.setStatusTip(entry.tip)
+                action.setToolTip(entry.tip or entry.text)
 
     def sync_checks(self) -> None:
         """Show each checkable action's truth (presentation on, recording, theme, options)."""

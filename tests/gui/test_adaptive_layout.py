@@ -25,6 +25,7 @@ from gui.window.main_window import DEFAULT_SIZE, MainWindow
 from gui.window.placement import fits, fitted_size
 from gui.window.settings import open_settings
 from tests.conftest import SCREENS
+from tests.gui.probes import painted_geometry
 from tests.paths import MAIN
 
 SIZES = [(1024, 768), (1280, 720), (1920, 1080)]  # logical; 3840×2160 @2× is 1920×1080
@@ -66,7 +67,7 @@ def test_each_preset_gets_the_layout_written_down(
     got = {}
     for name in EXPECTED:
         on_stage(qtbot, window, size, name)
-        g = window.lanes.geometry_info
+        g = painted_geometry(window.lanes)
         assert g is not None
         got[name] = g.kind
     assert got == EXPECTED
@@ -80,7 +81,7 @@ def test_text_follows_the_screen_and_everything_fits(
     on_stage(qtbot, window, size, preset)
     look = window.features.presentation.look
     assert look.floor_px == pytest.approx(size[1] * 24 / 1080)  # 16 px at 720p, 24 at 1080p
-    g = window.lanes.geometry_info
+    g = painted_geometry(window.lanes)
     assert g is not None
     floor = round(look.floor_px)
     for font in (g.name_font, g.badge_font, g.small_font, g.header_font, g.banner_font):

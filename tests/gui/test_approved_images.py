@@ -14,6 +14,7 @@ from engine.model.view_model import RunViewModel
 from gui.features.presentation import Look
 from gui.lanes.view import LanesView
 from tests.gui.image_compare import check_approved
+from tests.gui.probes import painted_geometry
 
 T0 = 1_000_000_000_000
 S = 1_000_000_000
@@ -66,6 +67,6 @@ def test_lanes_look_as_approved(qtbot: QtBot, stage: str, theme: str, moment: st
     model, now = model_at(moment)
     view.update_from(model, now)
     image: QImage = view.grab().toImage()
-    g = view.geometry_info
+    g = painted_geometry(view)
     assert g is not None and g.lanes_bottom <= height  # everything is inside the view
     check_approved(image, f"lanes-{stage}-{theme}-{moment}")

@@ -19,6 +19,7 @@ from gui.lanes.alert import Alert, alert_for
 from gui.lanes.failure import ENDED_BY_APP, row_words
 from gui.window.main_window import MainWindow
 from gui.window.settings import open_settings
+from tests.gui.probes import painted_geometry
 
 FAST = 6.0
 RUN_MS = 30_000
@@ -180,7 +181,7 @@ def test_kill_from_the_lane_menu(qtbot: QtBot, window: MainWindow) -> None:
         qtbot.waitUntil(lambda: window.model.n_waiting == 2, timeout=RUN_MS)
         propulsion = window.model.lanes[2]
         assert propulsion.state == LaneState.WORKING and propulsion.pid
-        g = window.lanes.geometry_info
+        g = painted_geometry(window.lanes)
         assert g is not None
         assert window.lanes.lane_at(g.row_centre(2)) == 2
         assert window.lanes.lane_at(g.lanes_top - 5) is None
@@ -193,7 +194,7 @@ def test_kill_from_the_lane_menu(qtbot: QtBot, window: MainWindow) -> None:
     assert window.model.lanes[2].state == D and "SIGKILL" in window.model.lanes[2].detail
     alert = banner(window)
     assert alert is not None and alert.kind == "stranded"  # the others wait for a dead party
-    g = window.lanes.geometry_info
+    g = painted_geometry(window.lanes)
     assert g is not None
     after = window.lanes.context_menu_at(g.row_centre(2))
     assert after is not None and not after.actions()[0].isEnabled()  # the process is gone

@@ -18,6 +18,7 @@ from engine.model.view_model import LaneState, RunViewModel
 from engine.scenario.presets import load_preset
 from gui.lanes.view import LanesView
 from gui.run.controller import RunController
+from tests.gui.probes import PaintProbe, painted_geometry
 
 FAST = 20.0
 Frame = list[tuple[LaneState, int]]
@@ -66,6 +67,7 @@ def test_release_is_one_frame_for_the_whole_stage(
 ) -> None:
     controller, view, recorder = rig
     scenario = load_preset(name)
+    probe = PaintProbe(view)
     assert run_to_end(qtbot, controller, name) == 0
     frames = recorder.frames
     assert any(
@@ -88,8 +90,8 @@ def test_release_is_one_frame_for_the_whole_stage(
     assert sorted(waits) == sorted(
         (p, s) for p in range(scenario.parties) for s in range(scenario.stages)
     )
-    assert view.paints > 0 and view.geometry_info is not None
-    assert view.geometry_info.rows == scenario.parties
+    assert probe.paints > 0 and probe.geometry is not None  # painted during the run
+    assert probe.geometry.rows == scenario.parties
 
 
 def test_stop_mid_run_ends_every_party_and_a_new_run_works(
@@ -154,8 +156,7 @@ def test_rows_fit_and_stay_readable(qtbot: QtBot, parties: int) -> None:
     qtbot.addWidget(view)
     view.resize(1400, 700)
     view.update_from(fake_model(parties), 2)
-    view.grab()
-    g = view.geometry_info
+    g = painted_geometry(view)
     assert g is not None
     assert g.rows == parties
     assert g.lanes_bottom <= g.height

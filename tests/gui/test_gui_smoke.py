@@ -13,6 +13,8 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
+from engine.scenario.presets import load_preset
+from gui.window.settings import open_settings, remembered_scenario
 from tests.paths import ROOT
 
 WINDOW_SIZE = (1600, 1000)  # MainWindow's default size with fresh settings
@@ -44,8 +46,8 @@ def run_gui(*args: str, settings: Path) -> subprocess.CompletedProcess[str]:
 def test_gui_runs_a_preset_and_saves_a_screenshot(tmp_path: Path) -> None:
     shot = tmp_path / "tmp.png"
     settings = tmp_path / "settings.ini"
-    result = run_gui(
-        "--preset", "launch", "--speed", "20", "--autorun", "--quit-after-run",
+    result = run_gui(  # not the first preset: a scenario to remember, so settings to write
+        "--preset", "two-rounds", "--speed", "20", "--autorun", "--quit-after-run",
         "--screenshot", str(shot), settings=settings,
     )  # fmt: skip
     output = result.stdout + result.stderr
@@ -56,6 +58,7 @@ def test_gui_runs_a_preset_and_saves_a_screenshot(tmp_path: Path) -> None:
     assert not image.isNull(), "no screenshot"
     assert (image.width(), image.height()) == WINDOW_SIZE
     assert settings.exists(), "settings were not written to the given file"
+    assert remembered_scenario(open_settings(settings)) == load_preset("two-rounds")
 
 
 def test_gui_rejects_a_bad_preset_in_one_line(tmp_path: Path) -> None:

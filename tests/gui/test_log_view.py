@@ -19,6 +19,7 @@ from gui.style.palette import (
     WORK_COLOUR,
 )
 from gui.window.log_view import MAX_LINES, TIME_COLOUR, NarrativeLog, readable_on_white
+from tests.gui.probes import shown_lines
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def log(qtbot: QtBot) -> NarrativeLog:
 
 
 def lines(widget: NarrativeLog) -> list[str]:
-    return widget.toPlainText().split("\n") if widget.line_count else []
+    return shown_lines(widget)
 
 
 def text_format(widget: NarrativeLog, index: int) -> QTextCharFormat:
@@ -63,7 +64,7 @@ def run_preset(qtbot: QtBot, log: NarrativeLog, preset: str, speed: float) -> Ru
     def frame() -> bool:
         model.apply(runner.poll())
         log.update_from(model)
-        assert log.line_count == len(model.log)  # every frame, not just at the end
+        assert len(lines(log)) == len(model.log)  # every frame, not just at the end
         return runner.done and runner.join(0)
 
     qtbot.waitUntil(frame, timeout=30_000)
@@ -79,7 +80,7 @@ def test_real_run_every_line_once(
     model = run_preset(qtbot, log, preset, speed)
     assert model.status == "passed"
     shown = lines(log)
-    assert len(shown) == log.line_count == len(model.log) > 3
+    assert len(shown) == len(lines(log)) == len(model.log) > 3
     for text, line in zip(shown, model.log, strict=True):
         assert text.startswith(f"{line.t_s:8.3f} s  ")
         assert line.text.split()[-1].rstrip(".!…") in text
@@ -132,10 +133,10 @@ def test_appends_only_new_lines(log: NarrativeLog) -> None:
     model.log += [LogLine(0.1 * i, 0, f"line {i}", "work_start") for i in range(5)]
     log.update_from(model)
     log.update_from(model)  # nothing new: nothing added
-    assert lines(log)[-1].endswith("line 4") and log.line_count == 5
+    assert lines(log)[-1].endswith("line 4") and len(lines(log)) == 5
     model.log += [LogLine(1.0, 1, "line 5", "arrive")]
     log.update_from(model)
-    assert log.line_count == 6 and lines(log)[-1].endswith("line 5")
+    assert len(lines(log)) == 6 and lines(log)[-1].endswith("line 5")
 
 
 def test_new_run_resets(log: NarrativeLog) -> None:
@@ -144,10 +145,10 @@ def test_new_run_resets(log: NarrativeLog) -> None:
     model.apply([Event("run_start", 0, None, 1, None, start)])
     model.apply([Event("arrive", 10**8, p, 10 + p, 0) for p in range(2)])
     log.update_from(model)
-    assert log.line_count == 3
+    assert len(lines(log)) == 3
     model.apply([Event("run_start", 5 * 10**9, None, 1, None, start)])  # reset in place
     log.update_from(model)
-    assert log.line_count == 1 and "barrier" not in log.toPlainText()
+    assert len(lines(log)) == 1 and "barrier" not in log.toPlainText()
     assert lines(log)[0].startswith("   0.000 s  ▶")
 
 
@@ -170,7 +171,7 @@ def test_caps_the_line_count(log: NarrativeLog) -> None:
     model = RunViewModel()
     model.log += [LogLine(0.001 * i, None, f"n{i}", "progress") for i in range(MAX_LINES + 50)]
     log.update_from(model)
-    assert log.line_count == MAX_LINES
+    assert len(lines(log)) == MAX_LINES
     assert lines(log)[-1].endswith(f"n{MAX_LINES + 49}")
 
 
@@ -210,4 +211,4 @@ def test_big_readable_font(log: NarrativeLog) -> None:
 
 
 def test_an_empty_log_says_how_to_start(log: NarrativeLog) -> None:
-    assert log.line_count == 0 and "Press Run" in log.placeholderText()
+    assert len(lines(log)) == 0 and "Press Run" in log.placeholderText()

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from engine.scenario.presets import load_preset
 from gui.window.main_window import MainWindow
 from gui.window.settings import open_settings
+from tests.gui.sample_log import short_event_log
 
 
 def make_window(qtbot: QtBot, settings_path: Path) -> MainWindow:
@@ -70,3 +71,45 @@ def test_closing_on_stage_remembers_the_desk_layout(qtbot: QtBot, tmp_path: Path
     again.show()
     qtbot.waitUntil(lambda: again.dock.isVisible() and again.menuBar().isVisible())
     assert not again.features.presentation.active
+
+
+def shown_title(window: MainWindow) -> str:
+    """The title as the title bar shows it (Qt turns "[*]" into "*" while modified)."""
+    handle = window.windowHandle()
+    assert handle is not None
+    return handle.title()
+
+
+def test_the_title_names_the_scenario_and_marks_edits(qtbot: QtBot, tmp_path: Path) -> None:
+    window = make_window(qtbot, tmp_path / "s.ini")
+    window.show()
+    qtbot.waitExposed(window)
+    window.panel.set_scenario(load_preset("launch"))
+    name = load_preset("launch").name
+    assert shown_title(window) == f"{name} — Barrier Visualiser" and not window.isWindowModified()
+    window.panel.form.stages_spin.setValue(5)  # an edit the preset does not have
+    assert window.isWindowModified() and shown_title(window) == f"{name}* — Barrier Visualiser"
+    window.panel.form.name_edit.setText("My talk")
+    assert shown_title(window) == "My talk* — Barrier Visualiser"
+    window.panel.current_path = tmp_path / "talk.toml"
+    window.features.files.save()  # saved: nothing unsaved any more
+    assert not window.isWindowModified() and shown_title(window) == "My talk — Barrier Visualiser"
+    window.panel.form.stages_spin.setValue(4)
+    assert shown_title(window) == "My talk* — Barrier Visualiser"
+    assert window.features.files.open_path(tmp_path / "talk.toml")  # back to the file
+    assert shown_title(window) == "My talk — Barrier Visualiser"
+
+
+def test_a_replay_titles_the_window_without_the_editors_marker(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window(qtbot, tmp_path / "s.ini")
+    window.show()
+    qtbot.waitExposed(window)
+    window.panel.form.stages_spin.setValue(5)
+    assert window.isWindowModified()
+    assert window.features.replay.open_log(short_event_log(tmp_path / "run.jsonl"))
+    assert shown_title(window) == "Replay: run.jsonl — Barrier Visualiser"
+    qtbot.waitUntil(lambda: not window.controller.is_running, timeout=30_000)
+    window.panel.form.stages_spin.setValue(6)  # editing the scenario again: its title is back
+    assert shown_title(window).endswith("* — Barrier Visualiser")

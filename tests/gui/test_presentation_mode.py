@@ -18,6 +18,7 @@ from gui.style.theme import apply_theme
 from gui.window.action_table import keyboard_map, keyboard_map_markdown
 from gui.window.main_window import MainWindow
 from gui.window.settings import open_settings
+from tests.gui.probes import painted_geometry, painted_ground
 
 RUN_MS = 30_000
 OFFSCREEN_DIALOG = r"^This plugin does not support propagateSizeHints\(\)$"  # offscreen only
@@ -37,7 +38,7 @@ def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
 
 def lane_fonts(window: MainWindow) -> list[int]:
     window.lanes.repaint()
-    g = window.lanes.geometry_info
+    g = painted_geometry(window.lanes)
     assert g is not None
     return [f.pixelSize() for f in (g.name_font, g.badge_font, g.small_font, g.header_font)]
 
@@ -55,7 +56,7 @@ def test_presentation_mode_toggles_full_screen_dock_and_big_text(
     look = window.features.presentation.look
     assert look.floor_px == pytest.approx(window.height() * 24 / 1080)  # 24 px at 1080p
     assert min(lane_fonts(window)) >= round(look.floor_px)
-    g = window.lanes.geometry_info
+    g = painted_geometry(window.lanes)
     assert g is not None and g.bar_h >= 40  # thick bars
     action.trigger()
     qtbot.waitUntil(lambda: not window.isFullScreen())
@@ -70,11 +71,11 @@ def test_themes_switch_palette_and_lanes_and_are_remembered(
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     assert app.palette().color(QPalette.ColorRole.Window).lightness() < 60
-    assert window.lanes.style_.colours.dark
+    assert painted_ground(window.lanes).lightness() < 60  # the lanes' ground went dark
     assert open_settings(tmp_path / "s.ini").value("view/theme") == "dark"
     window.commands["theme_light"].trigger()
     assert app.palette().color(QPalette.ColorRole.Window).lightness() > 200
-    assert not window.lanes.style_.colours.dark
+    assert painted_ground(window.lanes).lightness() > 200
 
 
 def test_font_scale_grows_and_shrinks_the_text(window: MainWindow) -> None:
@@ -141,7 +142,7 @@ def test_step_mode_holds_before_stage_two_until_continue(qtbot: QtBot, window: M
 def test_clicking_the_gate_emits_gate_clicked(qtbot: QtBot, window: MainWindow) -> None:
     window.panel.set_scenario(load_preset("launch"))
     window.lanes.repaint()
-    g = window.lanes.geometry_info
+    g = painted_geometry(window.lanes)
     assert g is not None
     at = QPoint(round(g.gate_x), round(g.row_centre(0)))
     with qtbot.waitSignal(window.lanes.gate_clicked, timeout=2_000):

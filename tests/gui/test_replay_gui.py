@@ -14,6 +14,7 @@ from engine.model.view_model import RunViewModel
 from engine.scenario.presets import load_preset
 from gui.window.main_window import MainWindow
 from gui.window.settings import open_settings
+from tests.gui.probes import drawn_spans, shown_lines
 from tests.paths import ROOT
 
 RUN_MS = 30_000
@@ -55,8 +56,8 @@ def test_replay_ends_in_the_live_runs_final_state(
     assert final_picture(window.model) == live
     replayed = [(s.party, s.stage, s.kind, s.end_ns - s.start_ns) for s in window.model.spans]
     assert replayed == live_spans  # recorded timings reproduced exactly
-    assert window.timeline.span_count == len(live_spans)
-    assert window.log.line_count == len(window.model.log) > 0
+    assert drawn_spans(window.timeline) == len(live_spans)
+    assert len(shown_lines(window.log)) == len(window.model.log) > 0
     window.panel.set_speed(20)
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS):
         assert window.run()  # a live run hides the replay bar

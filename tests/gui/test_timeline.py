@@ -18,6 +18,13 @@ from engine.model.view_model import RunViewModel
 from engine.scenario.presets import load_preset
 from engine.sources.processes.runner import Runner
 from gui.timeline.view import FOLLOW_WINDOW_S, TimelineView
+from tests.gui.probes import (
+    drawn_actions,
+    drawn_releases,
+    drawn_spans,
+    follows_present,
+    growing_spans,
+)
 
 S = 1_000_000_000  # ns per second
 T0 = 1_000 * S
@@ -73,7 +80,7 @@ def run_live(
         model.apply(runner.poll())
         view.update_from(model, time.monotonic_ns())
         if model.status == "running":
-            followed.append(view.following)
+            followed.append(follows_present(view))
         return runner.done and runner.join(0)
 
     qtbot.waitUntil(frame, timeout=30_000)
@@ -88,14 +95,14 @@ def test_real_run_draws_everything(
 ) -> None:
     model, followed = run_live(qtbot, view, preset, speed)
     assert model.status == "passed"
-    assert view.span_count == len(model.spans) > 0
-    assert view.open_span_count == len(model.open_spans(model.end_ns or 0)) == 0
+    assert drawn_spans(view) == len(model.spans) > 0
+    assert growing_spans(view) == len(model.open_spans(model.end_ns or 0)) == 0
     releases = [m for m in model.markers if m.kind == "release"]
     actions = [m for m in model.markers if m.kind == "action"]
-    assert view.release_count == len(releases) == model.stages
-    assert view.action_count == len(actions)
+    assert drawn_releases(view) == len(releases) == model.stages
+    assert drawn_actions(view) == len(actions)
     assert followed and all(followed), "the view must follow the present during the run"
-    assert not view.following
+    assert not follows_present(view)
     assert view.party_axis.names == [lane.name for lane in model.lanes]
 
 
@@ -112,13 +119,13 @@ def test_64_parties_50_stages_keep_every_span(qtbot: QtBot, view: TimelineView) 
         model.apply(events[fed:upto])
         fed = upto
         view.update_from(model, now)
-        assert view.span_count == len(model.spans)
-        assert view.open_span_count == len(model.open_spans(now))
+        assert drawn_spans(view) == len(model.spans)
+        assert growing_spans(view) == len(model.open_spans(now))
     assert model.status == "passed"
-    assert view.span_count == 64 * 50 * 2
-    assert view.release_count == 50
-    assert view.action_count == 50
-    assert len(view.bars.start) >= view.span_count  # grew by doubling, kept all
+    assert drawn_spans(view) == 64 * 50 * 2
+    assert drawn_releases(view) == 50
+    assert drawn_actions(view) == 50
+    assert len(view.bars.start) >= drawn_spans(view)  # grew by doubling, kept all
 
 
 def test_open_spans_grow_until_closed(view: TimelineView) -> None:
@@ -126,8 +133,8 @@ def test_open_spans_grow_until_closed(view: TimelineView) -> None:
     model = RunViewModel()
     model.apply(e for e in events if e.kind in ("run_start", "work_start"))
     view.update_from(model, T0 + S // 20)
-    assert view.span_count == 0
-    assert view.open_span_count == 3
+    assert drawn_spans(view) == 0
+    assert growing_spans(view) == 3
     assert view.open_bars.end[:3].tolist() == pytest.approx([0.05, 0.05, 0.05])
 
 
@@ -177,7 +184,7 @@ def test_follows_the_present_then_lets_go(view: TimelineView) -> None:
     model.apply(events[:1])
     view.update_from(model, T0 + 2 * S)
     (x0, x1), _ = view.vb.viewRange()
-    assert view.following and x0 <= 0 and 2.0 <= x1 <= 2.5
+    assert follows_present(view) and x0 <= 0 and 2.0 <= x1 <= 2.5
     view.update_from(model, T0 + 100 * S)  # a long run: a sliding window
     (x0, x1), _ = view.vb.viewRange()
     assert 100.0 <= x1 <= 105 and x1 - x0 == pytest.approx(FOLLOW_WINDOW_S)
@@ -186,7 +193,7 @@ def test_follows_the_present_then_lets_go(view: TimelineView) -> None:
     view.update_from(model, T0 + 200 * S)
     (x0, x1), (y0, y1) = view.vb.viewRange()
     end_s = ((model.end_ns or 0) - T0) / 1e9
-    assert not view.following and view.vb.state["mouseEnabled"][0]
+    assert not follows_present(view) and view.vb.state["mouseEnabled"][0]
     assert x0 <= 0 and end_s <= x1 < 100  # the whole run, not the last "now"
     assert y1 == pytest.approx(4.5) and y0 < -0.5  # every row, and the action band above
     view.vb.setRange(xRange=(0.1, 0.2), padding=0)  # the user zooms in ...
@@ -200,18 +207,18 @@ def test_new_run_resets(view: TimelineView) -> None:
     model = RunViewModel()
     model.apply(synthetic_events(4, 3))
     view.update_from(model, model.end_ns or 0)
-    assert view.span_count == 24 and view.release_count == 3
+    assert drawn_spans(view) == 24 and drawn_releases(view) == 3
     second = [
         Event(e.kind, e.t_ns + 50 * S, e.party, e.pid, e.stage, e.data)
         for e in synthetic_events(2, 1)
     ]
     model.apply(second[:3])  # run_start + work starts: the model is reset in place
     view.update_from(model, second[2].t_ns)
-    assert view.span_count == 0 and view.release_count == 0 and view.action_count == 0
+    assert drawn_spans(view) == 0 and drawn_releases(view) == 0 and drawn_actions(view) == 0
     assert view.party_axis.names == ["P000", "P001"]
     model.apply(second[3:])
     view.update_from(model, second[-1].t_ns)
-    assert view.span_count == len(model.spans) == 4
+    assert drawn_spans(view) == len(model.spans) == 4
 
 
 def test_many_parties_thin_their_labels(view: TimelineView) -> None:
@@ -247,7 +254,7 @@ def test_broken_and_died_parties_are_marked(view: TimelineView) -> None:
     legend = view.getPlotItem().titleLabel.text
     assert "broken" in legend and "ended" in legend
     # The crashed party's last phase stays on the chart, as work, up to its death.
-    died = [i for i in range(view.open_span_count) if view.open_bars.row[i] == 1]
+    died = [i for i in range(growing_spans(view)) if view.open_bars.row[i] == 1]
     assert len(died) == 1 and view.open_bars.end[died[0]] == pytest.approx(0.05)
     assert view.open_bars.kind[died[0]] == 0
     view.fit()
