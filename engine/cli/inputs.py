@@ -7,19 +7,15 @@ read the same way — one line naming the file or field and what is allowed, exi
 
 from __future__ import annotations
 
-import os
-import stat
 import sys
-from pathlib import Path
 
 from engine.cli.options import ScenarioChoice
 from engine.core.event_log_reader import REPLAY_MAX_GAP_S, EventLogReadError, read_event_log
 from engine.core.events import Event
+from engine.core.output_path import check_output_path
 from engine.core.safe_text import printable
 from engine.scenario import Scenario, ScenarioError, load_scenario
 from engine.scenario.presets import load_preset
-
-PROBE_BYTES = 4096  # one block: a full disk refuses it
 
 
 class InputError(Exception):
@@ -40,38 +36,13 @@ def load_chosen_scenario(choice: ScenarioChoice, default: str | None = "launch")
 
 
 def check_writable(option: str, path: str) -> None:
-    """Refuse an output path that cannot be written, before a run spends time on it.
-
-    Outputs are written next to the target and renamed onto it, so the target must be a
-    regular file or nothing (renaming onto /dev/full would replace the device), and its
-    folder must take a new file: a probe is written, synced and removed, which finds a
-    read-only file system, a folder we may not write and a full disk."""
-    target = Path(path)
-    shown = printable(path)
+    """Refuse an output path that cannot be written, before a run spends time on it (one
+    line naming the option, the path and why: engine.core.output_path decides)."""
     try:
-        info = target.stat()
-    except FileNotFoundError:
-        info = None
+        check_output_path(path)
     except OSError as exc:
-        raise InputError(f"{option}: cannot write {shown}: {exc.strerror}") from None
-    if info is not None and stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{option}: cannot write {shown}: is a folder, not a file")
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{option}: cannot write {shown}: is not a regular file")
-    folder = target.resolve().parent
-    if not folder.is_dir():
-        raise InputError(f"{option}: cannot write {shown}: its folder does not exist")
-    probe = folder / f".{target.name}.{os.getpid()}.probe"
-    try:
-        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, b"\0" * PROBE_BYTES)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-            probe.unlink(missing_ok=True)
-    except OSError as exc:
-        raise InputError(f"{option}: cannot write {shown}: {exc.strerror}") from None
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(f"{option}: cannot write {printable(path)}: {reason}") from None
 
 
 def read_log_input(path: str) -> list[Event]:

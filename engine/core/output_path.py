@@ -28,17 +28,23 @@ def refuse_unless_file(path: Path, *, follow: bool = True) -> None:
         raise OSError(errno.EINVAL, "is not a regular file", str(path))
 
 
+PROBE_BYTES = 4096  # one block: a full disk refuses it
+
+
 def check_output_path(path: str | os.PathLike[str]) -> None:
     """Raise OSError unless a new file can be written at `path` now: it is not a folder or a
-    device, its folder exists and takes a new file, and the disk takes a byte.  A probe file
-    beside it is written and removed; the target itself is not touched."""
+    device, its folder exists and takes a new file, and the disk takes a block.  A probe file
+    beside it is written, synced and removed; the target itself is not touched."""
     target = Path(path)
     refuse_unless_file(target)
     folder = target.resolve().parent
+    if not folder.is_dir():
+        raise FileNotFoundError(errno.ENOENT, "its folder does not exist", str(target))
     probe = folder / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.probe"
     fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     try:
-        os.write(fd, b"\n")
+        os.write(fd, b"\0" * PROBE_BYTES)
+        os.fsync(fd)
     finally:
         os.close(fd)
         with contextlib.suppress(OSError):
