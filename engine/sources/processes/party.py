@@ -17,6 +17,7 @@ from typing import Any
 
 from engine.core.barrier import BrokenBarrierError, InstrumentedBarrier
 from engine.core.lifeline import LifelineToken, die_with_parent, hold, ignore_interrupts
+from engine.core.ring import RingPort, RingSink
 from engine.core.sink import ConnectionSink, EventSink, set_process_sink
 
 PROGRESS_INTERVAL_S = 0.05
@@ -57,6 +58,7 @@ class PartyControls:
     gate: Any = None
     start_gate: Any = None  # a plain Barrier of every party process: the start line
     lifeline: LifelineToken | None = None  # the run's (engine.core.lifeline)
+    ring: RingPort | None = None  # this party's event ring (engine.core.ring); else the pipe
 
 
 STEP_POLL_S = 0.02
@@ -162,7 +164,8 @@ def party_main(
     else:  # a caller of its own (a benchmark): at least die with the parent
         die_with_parent()
     ignore_interrupts()
-    sink = ConnectionSink(conn, job.index)
+    ring = controls.ring if controls is not None else None
+    sink = RingSink(ring, conn) if ring is not None else ConnectionSink(conn, job.index)
     set_process_sink(sink)
     code = run_party(job, barrier, sink, controls)
     conn.close()
