@@ -251,7 +251,8 @@ class RunPump:
         assert self.rings is not None
         poller = select.poll()
         watched: set[int] = set()
-        always = {reader.fileno(), self.wake_fd, self.rings.block.doorbell_fd}
+        pipe = reader.fileno()
+        always = {pipe, self.wake_fd, self.rings.block.doorbell_fd}
         while self._live:
             wanted = {*always, *self._live, *self._ops}
             if wanted != watched:
@@ -262,7 +263,12 @@ class RunPump:
                 watched = wanted
             timeout = self._timers.next_timeout(self._next_check(time.monotonic()))
             timeout = DRAIN_INTERVAL_S if timeout is None else min(timeout, DRAIN_INTERVAL_S)
-            ready = {fd for fd, _ in poller.poll(math.ceil(timeout * 1e3))}
+            polled = poller.poll(math.ceil(timeout * 1e3))
+            ready = {fd for fd, _ in polled}
+            if any(fd == pipe and flags & select.POLLHUP for fd, flags in polled):
+                # every writer closed the pipe: it would be "ready" forever while the last
+                # parties finish exiting (a busy loop); what is left is read by every drain
+                always.discard(pipe)
             if self.wake_fd in ready:
                 os.read(self.wake_fd, 4096)
             ended = [sentinel for sentinel in ready if sentinel in self._live]
