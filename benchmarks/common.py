@@ -22,6 +22,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT_PREFIX = "BENCH-JSON "
+# A benchmark run as `python -m benchmarks.X` is each fork-server child's main module: what it
+# imports is preloaded in the server (engine.sources.processes.launcher)
+LAUNCHER_IMPORTS = ("benchmarks.common", "engine.scenario")
 
 
 @dataclass(frozen=True)

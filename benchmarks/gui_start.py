@@ -16,8 +16,9 @@ import os
 import time
 from typing import Any
 
-from benchmarks.common import Row, emit
+from benchmarks.common import LAUNCHER_IMPORTS, Row, emit
 from engine.scenario import Scenario, parse_scenario
+from engine.sources.processes.launcher import start_launcher
 
 METHODS = ("fork", "spawn", "forkserver")
 
@@ -93,7 +94,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--parties", type=int, nargs="+", default=[8, 64])
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
+    parser.add_argument(
+        "--fork-from-gui",
+        action="store_true",
+        help="no launcher: parties forked from the GUI process itself (the old way)",
+    )
     args = parser.parse_args()
+    if not args.fork_from_gui:  # what the app does before it imports Qt (gui.app.launch)
+        start_launcher(main_imports=LAUNCHER_IMPORTS)
     from PySide6.QtWidgets import QApplication
 
     from gui.style.theme import apply_theme

@@ -25,6 +25,7 @@ from engine.cli.options import ReplayOptions, ScenarioChoice, TraceOptions
 from engine.cli.parser import EXIT_BAD_INPUT
 from engine.core.events import Event
 from engine.scenario import Scenario
+from engine.sources.processes.launcher import start_launcher
 from gui.app.display_check import display_problem
 from gui.app.options import GuiOptions
 
@@ -55,6 +56,9 @@ def launch_gui(options: GuiOptions) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    # before Qt: Run never forks this process, a small one does (main.py and the console
+    # script import only gui.app.entry, which each party then finds already imported)
+    start_launcher(main_imports=("gui.app.entry",))
     return _run_app(options, opening)
 
 
