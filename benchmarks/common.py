@@ -92,6 +92,10 @@ def gui_env() -> dict[str, str]:
     env["XDG_CONFIG_HOME"] = str(Path(tmp) / "xdg")
     env["BARRIER_VIZ_SETTINGS"] = str(Path(tmp) / "session.ini")
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    # bytecode caches as an installed app has them (pip compiles on install; a checkout writes
+    # them on its first start), kept out of the tree: a start compiles nothing after the first
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
     return env
 
 

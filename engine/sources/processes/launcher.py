@@ -27,9 +27,16 @@ from engine.core.lifeline.pipe import keep_from_fork_children
 LAUNCHER_METHOD: Final = "forkserver"
 # What a party imports, once, in the server: the party's body, the barrier helper's, and the
 # main module.  Python 3.11's fork server never receives the main module's path (it looks for a
-# key that spawn no longer writes), so each child still runs the main script — which is cheap
-# only if what the script imports is already there: the caller names those modules.
-PRELOAD: Final = ("__main__", "engine.sources.processes.party", "engine.core.barrier_ops")
+# key that spawn no longer writes), so each child still runs the main script (runpy, which
+# imports pkgutil) — cheap only if what the script imports is already there: the caller names
+# those modules.  Each module a child imports itself costs it private memory (~1 MB for pkgutil).
+PRELOAD: Final = (
+    "__main__",
+    "engine.sources.processes.party",
+    "engine.core.barrier_ops",
+    "runpy",
+    "pkgutil",
+)
 
 _default: str | None = None
 
