@@ -71,6 +71,8 @@ def machine() -> dict[str, str]:
         "cpu": _cpu_name(),
         "start_method": multiprocessing.get_start_method(),
         "load_1min": f"{load[0]:.2f}",
+        "load_5min": f"{load[1]:.2f}",
+        "load_15min": f"{load[2]:.2f}",
     }
 
 
