@@ -86,14 +86,14 @@ def _cpu_name() -> str:
     return platform.processor() or "unknown"
 
 
-def gui_env() -> dict[str, str]:
+def gui_env(root: Path = ROOT) -> dict[str, str]:
     """Environment for a GUI benchmark child: offscreen, throw-away settings."""
     tmp = tempfile.mkdtemp(prefix="barrier-viz-bench-")
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["XDG_CONFIG_HOME"] = str(Path(tmp) / "xdg")
     env["BARRIER_VIZ_SETTINGS"] = str(Path(tmp) / "session.ini")
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
     # bytecode caches as an installed app has them (pip compiles on install; a checkout writes
     # them on its first start), kept out of the tree: a start compiles nothing after the first
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -101,12 +101,14 @@ def gui_env() -> dict[str, str]:
     return env
 
 
-def run_json(module: str, args: list[str], timeout: float, gui: bool = False) -> dict[str, Any]:
-    """Run `python -m module args…` and return its JSON result (raises on failure)."""
-    env = gui_env() if gui else {**os.environ, "PYTHONPATH": str(ROOT)}
+def run_json(
+    module: str, args: list[str], timeout: float, gui: bool = False, root: Path = ROOT
+) -> dict[str, Any]:
+    """Run `python -m module args…` in the tree `root`; its JSON result (raises on failure)."""
+    env = gui_env(root) if gui else {**os.environ, "PYTHONPATH": str(root)}
     proc = subprocess.run(
         [sys.executable, "-m", module, *args],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         capture_output=True,
         text=True,

@@ -5,15 +5,18 @@
     .venv/bin/python -m benchmarks.run_all --only overhead8 frames --json out.json
     .venv/bin/python -m benchmarks.run_all --json after.json --compare before.json
     .venv/bin/python -m benchmarks.run_all --compare before.json after.json   # no run
+    .venv/bin/python -m benchmarks.run_all --against c135bba --json after.json  # interleaved
 
 Each measurement runs in its own subprocess (fresh QApplication, clean memory figures); one
 failing measurement is reported in the table instead of stopping the suite.  The machine's
 load average is read before the suite and before each measurement, and printed with the rows:
 on a shared machine wall-clock figures are upper bounds, and the load says how loose.
 `--json FILE` keeps every row and number; `--compare BEFORE.json` prints BEFORE's rows beside
-this run's (or beside a second file's), matched by their "what".  To measure a "before" with
-the same method, copy benchmarks/ into a checkout of the old commit and run it there (the
-modules fall back to what an older tree has: no launcher, no rings).
+this run's (or beside a second file's), matched by their "what".  `--against REV` measures
+the commit REV with these same benchmark modules (its tree is exported to a temporary folder
+and this benchmarks/ copied over it; the modules fall back to what an older tree has: no
+launcher, no rings), each measurement of REV right before the same one here, so that both
+meet the same load; BEFORE is then written next to `--json FILE` as FILE.before.json.
 """
 
 from __future__ import annotations
@@ -27,11 +30,14 @@ if __package__ in (None, ""):  # `python3 benchmarks/run_all.py`: make `benchmar
 import argparse
 import json
 import os
+import shutil
+import subprocess
+import tempfile
 import time
 from dataclasses import asdict
 from typing import Any
 
-from benchmarks.common import Row, machine, run_json
+from benchmarks.common import ROOT, Row, machine, run_json
 
 OVERHEAD = "benchmarks.barrier_overhead"
 Q = ["--quick"]
@@ -90,7 +96,33 @@ def compare(before: dict[str, Any], after: dict[str, Any]) -> str:
     return render(head, body) + "\n\n" + "; ".join(loads)
 
 
-def run_suite(names: list[str], quick: bool) -> dict[str, Any]:
+def old_tree(rev: str) -> Path:
+    """The tree of commit `rev` with this benchmarks/ folder over it, in a temporary folder."""
+    where = Path(tempfile.mkdtemp(prefix="barrier-viz-before-"))
+    archive = subprocess.run(
+        ["git", "archive", rev], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
+    shutil.rmtree(where / "benchmarks", ignore_errors=True)
+    shutil.copytree(ROOT / "benchmarks", where / "benchmarks")
+    return where
+
+
+def measure(name: str, quick: bool, root: Path, out: dict[str, Any]) -> None:
+    """One measurement in tree `root`: its rows (each with the load when it began) and its
+    numbers go into `out`."""
+    module, full, quick_args, timeout, gui = SUITE[name]
+    load = load_now()
+    try:
+        result = run_json(module, full + quick_args if quick else full, timeout, gui, root)
+        found = [Row(**r) for r in result["rows"]]
+        out["extra"][name] = result["extra"]
+    except Exception as exc:  # one broken measurement must not hide the others
+        found = [Row(name, f"FAILED: {exc}"[:200], met=False)]
+    out["rows"] += [{**asdict(row), "load": load} for row in found]
+
+
+def run_suite(names: list[str], quick: bool, against: Path | None = None) -> dict[str, Any]:
     info = machine()
     print(
         f"machine: {info['cores']} cores ({info['cpu']}), Python {info['python']}, "
@@ -101,28 +133,18 @@ def run_suite(names: list[str], quick: bool) -> dict[str, Any]:
     )
     if float(info["load_1min"]) > 0.5 * int(info["cores"] or 1):
         print("the machine is busy: wall-clock figures will be upper bounds", flush=True)
-    rows: list[dict[str, Any]] = []
-    extra: dict[str, Any] = {}
+    after: dict[str, Any] = {"machine": info, "rows": [], "extra": {}}
+    before: dict[str, Any] = {"machine": info, "rows": [], "extra": {}}
     started = time.perf_counter()
     for name in names:
-        module, full, quick_args, timeout, gui = SUITE[name]
-        t, load = time.perf_counter(), load_now()
-        print(f"… {name} (load {load})", end="", flush=True)
-        try:
-            result = run_json(module, full + quick_args if quick else full, timeout, gui=gui)
-            found = [Row(**r) for r in result["rows"]]
-            extra[name] = result["extra"]
-        except Exception as exc:  # one broken measurement must not hide the others
-            found = [Row(name, f"FAILED: {exc}"[:200], met=False)]
-        rows += [{**asdict(row), "load": load} for row in found]
+        t = time.perf_counter()
+        print(f"… {name} (load {load_now()})", end="", flush=True)
+        if against is not None:
+            measure(name, quick, against, before)
+        measure(name, quick, ROOT, after)
         print(f" {time.perf_counter() - t:.0f} s", flush=True)
-    return {
-        "machine": info,
-        "load_after": load_now(),
-        "suite_s": time.perf_counter() - started,
-        "rows": rows,
-        "extra": extra,
-    }
+    done = {"load_after": load_now(), "suite_s": time.perf_counter() - started}
+    return {**after, **done, "before": {**before, **done} if against else None}
 
 
 def main() -> int:
@@ -130,6 +152,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="+", choices=list(SUITE), help="run only these")
     parser.add_argument("--json", help="write every row and number to this file")
+    parser.add_argument("--against", metavar="REV", help="measure commit REV too, interleaved")
     parser.add_argument(
         "--compare",
         nargs="+",
@@ -145,15 +168,23 @@ def main() -> int:
         assert before is not None
         print(compare(before, json.loads(Path(files[1]).read_text())))
         return 0
-    result = run_suite(args.only or list(SUITE), args.quick)
+    tree = old_tree(args.against) if args.against else None
+    try:
+        result = run_suite(args.only or list(SUITE), args.quick, tree)
+    finally:
+        if tree is not None:
+            shutil.rmtree(tree, ignore_errors=True)
     print()
     print(table(result["rows"]))
     print(
         f"\nsuite took {result['suite_s']:.0f} s; "
         f"load {result['machine']['load_1min']} → {result['load_after']}"
     )
+    before = result.pop("before") or before
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=1, default=str))
+        if args.against:
+            Path(args.json).with_suffix(".before.json").write_text(json.dumps(before, indent=1))
     if before is not None:
         print()
         print(compare(before, result))
