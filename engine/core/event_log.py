@@ -60,6 +60,18 @@ def json_line(e: Event) -> str:
     a non-dict mapping) takes the general encoder — tests compare both paths byte for byte.
     """
     kind, t_ns, party, pid, stage, data = e.kind, e.t_ns, e.party, e.pid, e.stage, e.data
+    shared = _shared_tails.get(id(data))
+    if (
+        shared is not None
+        and shared[0] is data
+        and type(t_ns) is int
+        and type(pid) is int
+        and type(party) is int
+        and type(stage) is int
+        and (quoted := _kind_json.get(kind)) is not None
+    ):  # the hot events: five plain ints and data whose JSON is known (~0.3 µs less)
+        tail = shared[1]
+        return f'{{"kind":{quoted},"t_ns":{t_ns},"party":{party},"pid":{pid},"stage":{stage}{tail}'
     quoted = _kind_json.get(kind)
     if (
         quoted is None
@@ -75,9 +87,6 @@ def json_line(e: Event) -> str:
         f'{{"kind":{quoted},"t_ns":{t_ns},"party":{"null" if party is None else party},'
         f'"pid":{pid},"stage":{"null" if stage is None else stage}'
     )
-    shared = _shared_tails.get(id(data))
-    if shared is not None and shared[0] is data:
-        return head + shared[1]
     return head + _tail(data)
 
 
@@ -92,6 +101,8 @@ def _tail(data: dict[Any, Any]) -> str:
 def share_json(data: dict[str, Any]) -> None:
     """`data` will be the data of many events (and never change): keep its JSON, so each of
     their log lines costs only its five base keys.  A full cache starts afresh."""
+    if type(data) is not dict or not _BASE.isdisjoint(data):  # the general path handles it
+        return
     if len(_shared_tails) >= _SHARED_LIMIT:
         _shared_tails.clear()
     _shared_tails[id(data)] = (data, _tail(data))
