@@ -36,6 +36,7 @@ TARGET_P95_MS = 16.7
 BOOTING = frozenset({LaneState.IDLE, LaneState.STARTING})
 TARGET_STALL_MS = 50.0
 AIM_STALL_MS = 16.0
+SETTLE_S = 0.5
 
 
 def crowd(parties: int, stages: int = 3) -> Scenario:
@@ -52,6 +53,14 @@ def crowd(parties: int, stages: int = 3) -> Scenario:
     )
 
 
+def settle(app: Any, seconds: float = SETTLE_S) -> None:
+    """Let the window finish what it was doing (painting a newly loaded scenario)."""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+
+
 def measure(
     app: Any, window: Any, parties: int, shots: Path | None, prof: Any = None
 ) -> dict[str, Any]:
@@ -60,6 +69,7 @@ def measure(
     ctrl = window.controller
     window.panel.set_scenario(crowd(parties))
     window.panel.set_speed(1.0)
+    settle(app)  # the editor shows the new scenario first: loading it is not pressing Run
     frames: list[float] = []
     starts: list[float] = []
     release_frames: dict[int, list[int]] = {}

@@ -39,7 +39,6 @@ from engine.scenario import Scenario
 from engine.sources.commands import Abort, Command, ContinueStage, Kill, ReleaseGate, Reset, Stop
 from engine.sources.processes.duties import StoppedSweep, fault_kill_delay
 from engine.sources.processes.party import PartyControls, PartyJob, party_main
-from engine.sources.processes.starting import start_together, wave_size
 from engine.sources.watch import BarrierWatch, Finding
 
 KILL_GRACE_S = 1.0
@@ -210,54 +209,37 @@ class RunPump:
     def start_parties(self, writer: Any) -> None:
         assert self.lifeline is not None
         token = self.lifeline.token
-        method = self.ctx.get_start_method()
-        wave = wave_size(method)
-        if method == "forkserver":
+        if self.ctx.get_start_method() == "forkserver":
             # the fork server's socket lives in this process's temp folder (made now if it is
             # not yet): if the app dies uncleanly, the janitor removes it (the server and the
             # resource tracker end on their own once the parties are gone)
             JANITOR.keep_clean(multiprocessing.util.get_temp_dir())
-        jobs = list(self.jobs)
-        while jobs and not any(isinstance(request, Stop) for request in self.requests):
-            batch, jobs = jobs[:wave], jobs[wave:]
-            self._start_wave([self._party_process(job, writer, token) for job in batch])
-
-    def _party_process(self, job: PartyJob, writer: Any, token: Any) -> tuple[PartyJob, Any, Any]:
-        """A party's Process, not started yet (and the presenter's gate, read end)."""
-        gate_reader = None
-        if job.presenter:
-            gate_reader, self._gate_writer = self.ctx.Pipe(duplex=False)
-        ring = self.rings.block.port(job.index) if self.rings is not None else None
-        controls = PartyControls(self.step_gate, gate_reader, self.start_gate, token, ring)
-        proc = self.ctx.Process(
-            target=party_main,
-            args=(job, self.barrier, writer, controls),
-            name=job.name,
-            daemon=True,
-        )
-        return job, proc, gate_reader
-
-    def _start_wave(self, wave: list[tuple[PartyJob, Any, Any]]) -> None:
-        """Start a wave of parties; every one that started is kept even if another failed."""
-        error = start_together([proc for _, proc, _ in wave])
-        for job, proc, gate_reader in wave:
+        for job in self.jobs:
+            if any(isinstance(request, Stop) for request in self.requests):
+                break
+            gate_reader = None
+            if job.presenter:
+                gate_reader, self._gate_writer = self.ctx.Pipe(duplex=False)
+            ring = self.rings.block.port(job.index) if self.rings is not None else None
+            controls = PartyControls(self.step_gate, gate_reader, self.start_gate, token, ring)
+            proc = self.ctx.Process(
+                target=party_main,
+                args=(job, self.barrier, writer, controls),
+                name=job.name,
+                daemon=True,
+            )
+            proc.start()
+            adopt_child(proc.pid)
             if gate_reader is not None:
                 gate_reader.close()  # the presenter has its own copy now
-            if proc.pid is not None:
-                self._started(job, proc)
-        if error is not None:
-            raise error
-
-    def _started(self, job: PartyJob, proc: Any) -> None:
-        adopt_child(proc.pid)
-        self.procs.append(proc)
-        self.pids.append(proc.pid)
-        self._live[proc.sentinel] = (job.index, proc)
-        self.state.exitcodes[job.index] = None
-        self.deliver(
-            [Event("spawn", time.monotonic_ns(), job.index, proc.pid, None, {"name": job.name})]
-        )
-        self.watch.alive.add(job.index)
+            self.procs.append(proc)
+            self.pids.append(proc.pid)
+            self._live[proc.sentinel] = (job.index, proc)
+            self.state.exitcodes[job.index] = None
+            self.deliver(
+                [Event("spawn", time.monotonic_ns(), job.index, proc.pid, None, {"name": job.name})]
+            )
+            self.watch.alive.add(job.index)
 
     def supervise(self, reader: Any) -> None:
         """Wait on the doorbell, the event pipe, the wake-up pipe and every sentinel; react.
