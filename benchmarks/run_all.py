@@ -50,10 +50,12 @@ SUITE: dict[str, tuple[str, list[str], list[str], float, bool]] = {
     "pipeline": ("benchmarks.event_pipeline", [], ["--events", "50000"], 90, False),
     "ring": ("benchmarks.ring_path", [], Q, 180, False),
     "frames": ("benchmarks.gui_frames", [], [], 150, True),
+    "recording": ("benchmarks.recording", [], [], 300, True),
     "cold": ("benchmarks.cold_start", [], ["--reps", "3"], 90, True),
     "start": ("benchmarks.gui_start", [], ["--parties", "8"], 240, True),
     "profile": ("benchmarks.profiles", ["--stages", "1000"], [], 120, False),
     "waitstates": ("benchmarks.wait_states", [], Q, 120, False),
+    "waitpane": ("benchmarks.analysis_pane", [], Q, 240, True),
 }
 MARK = {True: "yes", False: "NO", None: "–"}
 
@@ -113,6 +115,11 @@ def measure(name: str, quick: bool, root: Path, out: dict[str, Any]) -> None:
     numbers go into `out`."""
     module, full, quick_args, timeout, gui = SUITE[name]
     load = load_now()
+    source = root / (module.replace(".", "/") + ".py")
+    if not source.exists():  # a measurement another branch brings
+        missing = Row(name, f"not measured: no {source.name} in this tree")
+        out["rows"].append({**asdict(missing), "load": load})
+        return
     try:
         result = run_json(module, full + quick_args if quick else full, timeout, gui, root)
         found = [Row(**r) for r in result["rows"]]
