@@ -94,8 +94,10 @@ def do_work(job: PartyJob, stage: int, sink: EventSink, share: float = 1.0) -> N
     """Work for `share` of the stage's planned time: sleep, or real CPU work with progress."""
     seconds = job.work_s[stage] * share
     if job.workload != "cpu":
-        if seconds > 0:  # no work, no sleep: sleep(0) is a system call and a yield of the CPU
-            time.sleep(seconds)  # (8 parties, zero work: the parties' CPU per stage 511 → 334 µs)
+        # no work, no sleep: sleep(0) is a system call and a yield of the CPU (8 parties, zero
+        # work: the parties' CPU per stage 511 → 334 µs)
+        if seconds > 0:
+            time.sleep(seconds)
         return
     for _ in cpu_chunks(seconds, job.cpu_rate, stage, sink):
         pass
