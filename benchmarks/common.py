@@ -22,6 +22,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULT_PREFIX = "BENCH-JSON "
+# A benchmark run as `python -m benchmarks.X` is each fork-server child's main module: what it
+# imports is preloaded in the server (engine.sources.processes.launcher)
+LAUNCHER_IMPORTS = ("benchmarks.common", "engine.scenario")
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ def machine() -> dict[str, str]:
         "cpu": _cpu_name(),
         "start_method": multiprocessing.get_start_method(),
         "load_1min": f"{load[0]:.2f}",
+        "load_5min": f"{load[1]:.2f}",
+        "load_15min": f"{load[2]:.2f}",
     }
 
 
@@ -81,23 +86,29 @@ def _cpu_name() -> str:
     return platform.processor() or "unknown"
 
 
-def gui_env() -> dict[str, str]:
+def gui_env(root: Path = ROOT) -> dict[str, str]:
     """Environment for a GUI benchmark child: offscreen, throw-away settings."""
     tmp = tempfile.mkdtemp(prefix="barrier-viz-bench-")
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["XDG_CONFIG_HOME"] = str(Path(tmp) / "xdg")
     env["BARRIER_VIZ_SETTINGS"] = str(Path(tmp) / "session.ini")
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
+    # bytecode caches as an installed app has them (pip compiles on install; a checkout writes
+    # them on its first start), kept out of the tree: a start compiles nothing after the first
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
     return env
 
 
-def run_json(module: str, args: list[str], timeout: float, gui: bool = False) -> dict[str, Any]:
-    """Run `python -m module args…` and return its JSON result (raises on failure)."""
-    env = gui_env() if gui else {**os.environ, "PYTHONPATH": str(ROOT)}
+def run_json(
+    module: str, args: list[str], timeout: float, gui: bool = False, root: Path = ROOT
+) -> dict[str, Any]:
+    """Run `python -m module args…` in the tree `root`; its JSON result (raises on failure)."""
+    env = gui_env(root) if gui else {**os.environ, "PYTHONPATH": str(root)}
     proc = subprocess.run(
         [sys.executable, "-m", module, *args],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         capture_output=True,
         text=True,

@@ -22,12 +22,21 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import Row, emit, quantile
+from benchmarks.common import LAUNCHER_IMPORTS, Row, emit, quantile
+from engine.model.lanes import LaneState
 from engine.scenario import Scenario, parse_scenario
+
+try:  # the same benchmark measures a tree without a launcher (run_all --compare)
+    from engine.sources.processes.launcher import start_launcher
+except ImportError:  # pragma: no cover
+    start_launcher = None
 
 FRAME_MS = 16
 TARGET_P95_MS = 16.7
+BOOTING = frozenset({LaneState.IDLE, LaneState.STARTING})
 TARGET_STALL_MS = 50.0
+AIM_STALL_MS = 16.0
+SETTLE_S = 0.5
 
 
 def crowd(parties: int, stages: int = 3) -> Scenario:
@@ -44,6 +53,14 @@ def crowd(parties: int, stages: int = 3) -> Scenario:
     )
 
 
+def settle(app: Any, seconds: float = SETTLE_S) -> None:
+    """Let the window finish what it was doing (painting a newly loaded scenario)."""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+
+
 def measure(
     app: Any, window: Any, parties: int, shots: Path | None, prof: Any = None
 ) -> dict[str, Any]:
@@ -52,14 +69,19 @@ def measure(
     ctrl = window.controller
     window.panel.set_scenario(crowd(parties))
     window.panel.set_speed(1.0)
+    settle(app)  # the editor shows the new scenario first: loading it is not pressing Run
     frames: list[float] = []
     starts: list[float] = []
     release_frames: dict[int, list[int]] = {}
     last_released: dict[int, int | None] = {}
-    state = {"shot": False}
+    state: dict[str, Any] = {"shot": False}
 
     def tick() -> None:
         t0 = time.perf_counter()
+        if "working" not in state:
+            lanes = window.model.lanes
+            if len(lanes) >= parties and all(lane.state not in BOOTING for lane in lanes):
+                state["working"] = len(frames)  # the frames before this one: the start
         if prof is not None:
             prof.enable()
         ctrl._tick()
@@ -91,11 +113,15 @@ def measure(
     started = time.perf_counter()
     if not window.run():
         raise RuntimeError("the GUI refused to start the run")
+    state["run_returned"] = time.perf_counter()
     ctrl._timer.stop()  # our driver calls the very same tick, timed
     driver.start()
     app.exec()
     wall = time.perf_counter() - started
     gaps = [(b - a) * 1e3 for a, b in itertools.pairwise(starts)]
+    # the start: from pressing Run (the press itself included) until every lane works
+    booting = state.get("working", len(starts))
+    start_gaps = [(starts[0] - started) * 1e3, *gaps[:booting]]
     spreads = [max(f) - min(f) for f in release_frames.values() if len(f) > 1]
     return {
         "parties": parties,
@@ -104,11 +130,17 @@ def measure(
         "p95_ms": quantile(frames, 0.95),
         "max_ms": max(frames, default=0.0),
         "stall_ms": max(gaps, default=0.0),
+        "run_stall_ms": max(start_gaps),
+        "press_ms": start_gaps[0],  # window.run() itself, until the first frame starts
+        "run_call_ms": (state["run_returned"] - started) * 1e3,  # window.run() alone
+        "worst_start_gaps_ms": sorted((round(g), i) for i, g in enumerate(start_gaps))[-4:],
+        "start_frames": booting,
         "stall_at_frame": gaps.index(max(gaps)) + 1 if gaps else 0,
         "release_spread_frames": max(spreads, default=0),
         "stages_released": len(release_frames),
         "wall_s": wall,
         "status": window.model.status,
+        "method": getattr(ctrl.source, "start_method", "?"),
         "worst_gaps_ms": sorted((round(g), i + 1) for i, g in enumerate(gaps))[-5:],
         "worst_frames_ms": sorted((round(f), i + 1) for i, f in enumerate(frames))[-5:],
     }
@@ -119,7 +151,14 @@ def main() -> None:
     parser.add_argument("--parties", type=int, nargs="+", default=[64, 256])
     parser.add_argument("--shots", help="save a screenshot of the 256-party run here")
     parser.add_argument("--profile", help="cProfile the frame ticks into this .prof file")
+    parser.add_argument(
+        "--fork-from-gui",
+        action="store_true",
+        help="no launcher: parties forked from the GUI process itself (the old way)",
+    )
     args = parser.parse_args()
+    if start_launcher is not None and not args.fork_from_gui:  # as gui.app.launch does
+        start_launcher(main_imports=LAUNCHER_IMPORTS)
     from PySide6.QtWidgets import QApplication
 
     from gui.style.theme import apply_theme
@@ -156,7 +195,16 @@ def main() -> None:
         )
         rows.append(
             Row(
-                f"longest GUI stall, {n} parties",
+                f"longest GUI stall when Run is pressed, {n} parties",
+                f"{r['run_stall_ms']:.0f} ms (until all work: {r['start_frames']} frames)",
+                f"≤ {TARGET_STALL_MS:.0f} ms (aim {AIM_STALL_MS:.0f})",
+                r["run_stall_ms"] <= TARGET_STALL_MS,
+                f"parties started by {r['method']}",
+            )
+        )
+        rows.append(
+            Row(
+                f"longest GUI stall in the whole run, {n} parties",
                 f"{r['stall_ms']:.0f} ms (frame {r['stall_at_frame']})",
                 f"≤ {TARGET_STALL_MS:.0f} ms",
                 r["stall_ms"] <= TARGET_STALL_MS,

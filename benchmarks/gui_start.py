@@ -1,12 +1,18 @@
-"""Run start and memory: Run pressed → all parties working, and the RSS of app + parties.
+"""Run start and memory: Run pressed → all parties working, and the memory of app + parties.
 
-In an offscreen GUI process (the real MainWindow, its own frame clock), for each start method
-and party count: press Run (`MainWindow.run()`, what the Run button calls) and note
+In an offscreen GUI process (the real MainWindow, its own frame clock), started as the app
+starts (its launcher first, engine.sources.processes.launcher, unless --fork-from-gui), for
+each start method and party count: press Run (`MainWindow.run()`, what the Run button calls)
+and note
 - engine: the last party's first `work_start` (its own monotonic timestamp) minus the press;
 - GUI: the first frame in which no lane is still "starting" minus the press;
-- memory at that moment, summed over this process and all its descendants (the parties, plus
-  the fork server / resource tracker where the start method has them): RSS as asked, and PSS,
-  the honest total (RSS counts a page shared by 65 forked processes 65 times; PSS splits it).
+- memory at that moment, summed over this process and all its descendants (the parties, the
+  launcher, the resource tracker, the janitor): RSS as asked, and PSS, the honest total (RSS
+  counts a page shared by 65 forked processes 65 times; PSS splits it).
+"default" is a scenario that names no start method: what pressing Run does in the app (the
+launcher; a tree without one forks the GUI).  "fork" names fork: the GUI process is forked.
+PSS per party = (total PSS with the parties − total PSS of the idle app) / parties: what each
+party adds to the machine, shared pages counted once.
 """
 
 from __future__ import annotations
@@ -16,31 +22,37 @@ import os
 import time
 from typing import Any
 
-from benchmarks.common import Row, emit
+from benchmarks.common import LAUNCHER_IMPORTS, Row, emit
 from engine.scenario import Scenario, parse_scenario
 
-METHODS = ("fork", "spawn", "forkserver")
+try:  # the same benchmark measures a tree without a launcher (run_all --compare)
+    from engine.sources.processes.launcher import start_launcher
+except ImportError:  # pragma: no cover
+    start_launcher = None
+
+METHODS = ("default", "fork", "spawn", "forkserver")
 
 
 def scenario(parties: int, method: str) -> Scenario:
-    return parse_scenario(
-        {
-            "name": f"start x{parties} ({method})",
-            "parties": parties,
-            "stages": 1,
-            "start_method": method,
-            "seed": 1,
-            "party": [{"name": f"Worker {i + 1:03d}", "work": 0.3} for i in range(parties)],
-        }
-    )
+    table: dict[str, Any] = {
+        "name": f"start x{parties} ({method})",
+        "parties": parties,
+        "stages": 1,
+        "seed": 1,
+        "party": [{"name": f"Worker {i + 1:03d}", "work": 0.3} for i in range(parties)],
+    }
+    if method != "default":
+        table["start_method"] = method
+    return parse_scenario(table)
 
 
-def memory() -> dict[str, float]:
+def memory(parties: list[int] | None = None) -> dict[str, float]:
+    """RSS and PSS of this process and every descendant; PSS of `parties` on their own."""
     import psutil
 
     me = psutil.Process(os.getpid())
     procs = [me, *me.children(recursive=True)]
-    rss = pss = 0
+    rss = pss = own = 0
     for p in procs:
         try:
             info = p.memory_full_info()
@@ -48,7 +60,14 @@ def memory() -> dict[str, float]:
             continue
         rss += info.rss
         pss += getattr(info, "pss", info.uss)
-    return {"rss_mb": rss / 2**20, "pss_mb": pss / 2**20, "processes": len(procs)}
+        if parties is not None and p.pid in parties:
+            own += getattr(info, "pss", info.uss)
+    return {
+        "rss_mb": rss / 2**20,
+        "pss_mb": pss / 2**20,
+        "processes": len(procs),
+        "parties_pss_mb": own / 2**20,
+    }
 
 
 def measure(app: Any, window: Any, parties: int, method: str) -> dict[str, Any]:
@@ -65,7 +84,9 @@ def measure(app: Any, window: Any, parties: int, method: str) -> dict[str, Any]:
             return
         if all(lane.state not in (LaneState.IDLE, LaneState.STARTING) for lane in lanes):
             got["gui_s"] = (time.monotonic_ns() - got["press_ns"]) / 1e9
-            got.update(memory())
+            source = ctrl.source
+            got.update(memory(list(source.pids) if source is not None else []))
+            got["started_by"] = getattr(source, "start_method", "?")
 
     def on_finished(code: int) -> None:
         got["exit_code"] = code
@@ -93,7 +114,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--parties", type=int, nargs="+", default=[8, 64])
     parser.add_argument("--methods", nargs="+", default=list(METHODS))
+    parser.add_argument(
+        "--fork-from-gui",
+        action="store_true",
+        help="no launcher: parties forked from the GUI process itself (the old way)",
+    )
     args = parser.parse_args()
+    if start_launcher is not None and not args.fork_from_gui:  # as gui.app.launch does
+        start_launcher(main_imports=LAUNCHER_IMPORTS)
     from PySide6.QtWidgets import QApplication
 
     from gui.style.theme import apply_theme
@@ -104,29 +132,36 @@ def main() -> None:
     window = MainWindow()
     window.resize(1600, 1000)
     window.show()
+    measure(app, window, 4, "default")  # warm-up: the run path's imports, first paints
     idle = memory()
     results = [measure(app, window, n, m) for m in args.methods for n in args.parties]
     window.controller.shutdown()
     window.close()
+    for r in results:
+        r["pss_per_party_mb"] = (r["pss_mb"] - idle["pss_mb"]) / r["parties"]
     rows = [
         Row(
             f"run start, {r['parties']} parties, {r['method']} (Run → all working)",
             f"engine {r['engine_s'] * 1000:.0f} ms, GUI shows it {r['gui_s'] * 1000:.0f} ms",
+            note=f"started by {r['started_by']}",
         )
         for r in results
-        if r["parties"] == 8
     ]
     rows += [
         Row(
-            f"memory, {r['parties']} parties, {r['method']} (app + parties)",
-            f"RSS {r['rss_mb']:.0f} MB, PSS {r['pss_mb']:.0f} MB ({r['processes']} processes)",
+            f"PSS per party, {r['parties']} parties, {r['method']}",
+            f"{r['pss_per_party_mb']:.1f} MB (each party's own PSS "
+            f"{r['parties_pss_mb'] / r['parties']:.1f} MB)",
+            note=f"app + parties: RSS {r['rss_mb']:.0f} MB, PSS {r['pss_mb']:.0f} MB "
+            f"({r['processes']} processes); started by {r['started_by']}",
         )
         for r in results
     ]
     rows.append(
         Row(
-            "memory, app alone (idle window)",
-            f"RSS {idle['rss_mb']:.0f} MB, PSS {idle['pss_mb']:.0f} MB",
+            "memory, app alone (idle window, with its helpers)",
+            f"RSS {idle['rss_mb']:.0f} MB, PSS {idle['pss_mb']:.0f} MB "
+            f"({idle['processes']} processes)",
         )
     )
     emit(rows, {"start": results, "idle": idle})

@@ -23,7 +23,6 @@ from typing import Any
 import engine.sources.processes.pump as run_pump
 from benchmarks.barrier_overhead import time_raw, zero_work_scenario
 from benchmarks.common import Row, emit, median
-from benchmarks.legacy import legacy_event_path
 from engine.sources.processes.party import party_main
 from engine.sources.processes.runner import Runner
 
@@ -118,10 +117,11 @@ def engine_cpu(parties: int, stages: int, log_dir: Path) -> tuple[float, float]:
 
 
 def cpu_split(parties: int, stages: int, log_dir: Path, reps: int = 3) -> dict[str, float]:
-    """Median CPU seconds of parent and children: raw barrier, engine now, engine before.
+    """Median CPU seconds of parent and children: raw barrier and engine.
 
     CPU time, unlike wall time, hardly depends on what else the machine is doing, so it is
-    the robust way to compare the event path before and after a change.
+    the robust way to compare the event path before and after a change (run the same
+    benchmark on both commits and compare with `run_all --compare`).
     """
     samples: dict[str, list[float]] = {}
     for _ in range(reps):
@@ -129,8 +129,6 @@ def cpu_split(parties: int, stages: int, log_dir: Path, reps: int = 3) -> dict[s
         time_raw(parties, stages, "fork")
         p1, c1 = cpu_seconds()
         runs = {"raw": (p1 - p0, c1 - c0), "engine": engine_cpu(parties, stages, log_dir)}
-        with legacy_event_path():
-            runs["legacy"] = engine_cpu(parties, stages, log_dir)
         for name, (parent, children) in runs.items():
             samples.setdefault(f"{name}_parent_s", []).append(parent)
             samples.setdefault(f"{name}_children_s", []).append(children)
@@ -160,11 +158,7 @@ def main() -> None:
             f"{per_stage[f'{key}_parent_s']:.0f} / {per_stage[f'{key}_children_s']:.0f} µs",
             note=f"profiles in {out}" if key == "engine" else "",
         )
-        for key, name in (
-            ("raw", "raw Barrier"),
-            ("legacy", "engine before issue 7"),
-            ("engine", "engine now"),
-        )
+        for key, name in (("raw", "raw Barrier"), ("engine", "engine"))
     ]
     emit(rows, {"cpu_split": split, "profile": info, "top": tops, "dir": str(out)})
 

@@ -44,6 +44,11 @@ _escape = json.encoder.encode_basestring  # what ensure_ascii=False uses (C)
 _key_json: dict[object, str] = {}  # '"planned_s":' for every data key seen so far
 _KEY_CACHE = 512
 _CONSTANTS = {None: "null", True: "true", False: "false"}
+# The JSON of data dicts that many events share (the ring decoder gives every arrive of a
+# barrier the same dict, engine.core.ring.codec), keyed by id.  Each entry holds the dict
+# itself, so its id cannot be reused while it is cached, and a hit is checked by identity.
+_shared_tails: dict[int, tuple[object, str]] = {}
+_SHARED_LIMIT = 8192
 
 
 def json_line(e: Event) -> str:
@@ -56,6 +61,18 @@ def json_line(e: Event) -> str:
     a non-dict mapping) takes the general encoder — tests compare both paths byte for byte.
     """
     kind, t_ns, party, pid, stage, data = e.kind, e.t_ns, e.party, e.pid, e.stage, e.data
+    shared = _shared_tails.get(id(data))
+    if (
+        shared is not None
+        and shared[0] is data
+        and type(t_ns) is int
+        and type(pid) is int
+        and type(party) is int
+        and type(stage) is int
+        and (quoted := _kind_json.get(kind)) is not None
+    ):  # the hot events: five plain ints and data whose JSON is known (~0.3 µs less)
+        tail = shared[1]
+        return f'{{"kind":{quoted},"t_ns":{t_ns},"party":{party},"pid":{pid},"stage":{stage}{tail}'
     quoted = _kind_json.get(kind)
     if (
         quoted is None
@@ -71,12 +88,25 @@ def json_line(e: Event) -> str:
         f'{{"kind":{quoted},"t_ns":{t_ns},"party":{"null" if party is None else party},'
         f'"pid":{pid},"stage":{"null" if stage is None else stage}'
     )
+    return head + _tail(data)
+
+
+def _tail(data: dict[Any, Any]) -> str:
+    """Everything after the base keys: the data's members, the closing brace, the newline."""
     if not data:
-        return head + "}\n"
+        return "}\n"
     body = _flat_json(data)
-    if body is None:
-        return head + "," + _encode(data)[1:] + "\n"
-    return head + "," + body + "}\n"
+    return "," + _encode(data)[1:] + "\n" if body is None else "," + body + "}\n"
+
+
+def share_json(data: dict[str, Any]) -> None:
+    """`data` will be the data of many events (and never change): keep its JSON, so each of
+    their log lines costs only its five base keys.  A full cache starts afresh."""
+    if type(data) is not dict or not _BASE.isdisjoint(data):  # the general path handles it
+        return
+    if len(_shared_tails) >= _SHARED_LIMIT:
+        _shared_tails.clear()
+    _shared_tails[id(data)] = (data, _tail(data))
 
 
 def _flat_json(data: dict[Any, Any]) -> str | None:

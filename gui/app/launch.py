@@ -29,6 +29,7 @@ from engine.cli.parser import EXIT_BAD_INPUT
 from engine.core.events import Event
 from engine.core.safe_text import printable
 from engine.scenario import Scenario
+from engine.sources.processes.launcher import start_launcher
 from gui.app.display_check import display_problem
 from gui.app.options import GuiOptions
 
@@ -67,6 +68,9 @@ def launch_gui(options: GuiOptions) -> int:
     except (InputError, ValueError) as exc:
         print(f"error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    # before Qt: Run never forks this process, a small one does (main.py and the console
+    # script import only gui.app.entry, which each party then finds already imported)
+    start_launcher(main_imports=("gui.app.entry",))
     return _run_app(options, opening)
 
 
@@ -209,7 +213,8 @@ def _run_app(options: GuiOptions, opening: Opening) -> int:
     app.setOrganizationName("BarrierVisualiser")
     apply_theme(app)
     window = MainWindow()
-    window.features.presentation.apply_app_theme()  # the remembered theme
+    if window.features.presentation.theme != "light":  # the remembered theme, if not the one
+        window.features.presentation.apply_app_theme()  # above (re-styling costs ~0.15 s)
     _prepare(window, options, opening)
     exports = window.features.exports
     app.aboutToQuit.connect(window.controller.shutdown)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,7 +32,9 @@ from PySide6.QtWidgets import (
 from engine.core.event_log_reader import REPLAY_MAX_GAP_S, EventLogReadError, read_event_log
 from engine.core.events import Event
 from engine.sources.commands import Pause, Seek, SetSpeed
-from engine.sources.replay import ReplaySource
+
+if TYPE_CHECKING:
+    from engine.sources.replay import ReplaySource
 from gui.features.host import Host
 from gui.run.controller import RunController
 
@@ -128,6 +131,8 @@ class ReplayBar(QToolBar):
         if self.controller.is_running:
             self.host.say("Stop the current run before replaying.")
             return False
+        from engine.sources.replay import ReplaySource  # loads with the first replay
+
         try:
             source = ReplaySource(events, speed=speed)
         except ValueError as exc:

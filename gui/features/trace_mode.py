@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import os
 import shlex
+from typing import TYPE_CHECKING
 
-from engine.sources.tracer.runner import TraceRunner
 from gui.editor.panel import ScenarioPanel
 from gui.features.host import Host
 from gui.run.controller import RunController
+
+if TYPE_CHECKING:  # the tracer (and what it imports) loads when a program is traced
+    from engine.sources.tracer.runner import TraceRunner
 
 
 def command_line(runner: TraceRunner) -> str:

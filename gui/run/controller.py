@@ -50,6 +50,13 @@ def _make_source(scenario: Scenario, speed: float, seed: int | None, **options: 
     return make_source(scenario, speed=speed, seed=seed, **options)
 
 
+def warm_up() -> None:
+    """Import what the first Run needs, once the window is up: the sources (asyncio, MPI, the
+    process pump, the rings) take ~0.25 s to import, which the first press of Run would
+    otherwise spend with the GUI thread held."""
+    import engine.sources.factory  # noqa: F401
+
+
 class RunController(QObject):
     """Starts, steers and polls one `Source` at a time; the single writer of the view model."""
 

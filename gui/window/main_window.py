@@ -38,7 +38,7 @@ from gui.features.scenario_files import ScenarioFiles
 from gui.features.settings_store import SettingsStore
 from gui.features.trace_mode import TraceMode
 from gui.lanes.view import LanesView
-from gui.run.controller import RunController
+from gui.run.controller import RunController, warm_up
 from gui.run.state import read_run_state
 from gui.window import settings as ws
 from gui.window.action_spec import Features
@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
     def _build_timeline(self) -> None:
         self.timeline  # noqa: B018 - the property builds it
         self._layout_at_open = self._layout()  # shown and settled: what the user starts from
+        warm_up()  # and the run path's imports, so the first Run does not wait for them
 
     @property
     def has_timeline(self) -> bool:

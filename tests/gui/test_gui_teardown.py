@@ -38,17 +38,51 @@ def start_gui(tmp_path: Path) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
+HELPERS = ("multiprocessing.resource_tracker", "barrier-viz-janitor")
+LAUNCHER = "multiprocessing.forkserver"  # its children (the parties) show its command line
+
+
+def is_helper(process: psutil.Process, app: int) -> bool:
+    """The app's launcher (a fork server), multiprocessing's resource tracker, the janitor."""
+    command = " ".join(process.cmdline())
+    launcher = LAUNCHER in command and process.ppid() == app
+    return launcher or any(helper in command for helper in HELPERS)
+
+
 def parties_of(proc: subprocess.Popen[str]) -> list[psutil.Process]:
-    """The GUI's party processes, once all three are running."""
+    """Every process the GUI started (its helpers too), once its three parties are running."""
     found: list[psutil.Process] = []
 
     def three_parties() -> bool:
         nonlocal found
         found = psutil.Process(proc.pid).children(recursive=True)
-        return len(found) >= 3
+        return sum(not is_helper(p, proc.pid) for p in found) >= 3
 
     wait_until(three_parties)
     return found
+
+
+def test_the_gui_starts_its_parties_from_a_qt_free_launcher(tmp_path: Path) -> None:
+    """Run never forks the Qt process: the parties are children of a fork server that the app
+    started before it imported Qt, and that server has no Qt library mapped."""
+    proc = start_gui(tmp_path)
+    try:
+        started = parties_of(proc)
+        (launcher,) = [p for p in started if is_helper(p, proc.pid) and p.children()]
+        parties = [p for p in started if not is_helper(p, proc.pid)]
+        assert {p.ppid() for p in parties} == {launcher.pid}
+        assert launcher.ppid() == proc.pid
+        assert qt_mapped(proc.pid) and not qt_mapped(launcher.pid)
+        assert not any(qt_mapped(p.pid) for p in parties)
+    finally:
+        proc.kill()
+        proc.communicate(timeout=10)
+    assert_all_gone(started)
+
+
+def qt_mapped(pid: int) -> bool:
+    with open(f"/proc/{pid}/maps", encoding="utf-8") as maps:
+        return any("libQt6" in line or "PySide6" in line for line in maps)
 
 
 def assert_all_gone(procs: list[psutil.Process], within: float = 5.0) -> None:

@@ -21,10 +21,12 @@ the pipe unchanged, so the event log is byte-for-byte what the pipe path writes.
 from __future__ import annotations
 
 import collections
+import math
 from collections.abc import Callable, Iterable, Mapping
 from itertools import repeat
 from typing import Any, Final
 
+from engine.core.event_log import share_json
 from engine.core.events import EVENT_SETTERS, Event
 
 WORK_START, PROGRESS, HOLD, ARRIVE, RELEASE, ACTION, BROKEN = range(1, 8)
@@ -134,13 +136,17 @@ def decode_columns(
     data come from `shared` (benchmarks/ring_path.py measures the rate).
     """
     events: list[Event] = list(map(_new, repeat(Event, len(kinds))))
-    arrive, release = (shared or SharedData()).maps()
+    arrive, release, work = (shared or SharedData(strings)).maps()
     data = [
         arrive[x]
         if kind == ARRIVE
         else release[x, y]
         if kind == RELEASE
-        else {"planned_s": value, "workload": strings[x]}
+        else (
+            work[x, value]  # -0.0 equals 0.0 as a key, yet its JSON differs: not shared
+            if value > 0.0 or (value == 0.0 and _copysign(1.0, value) > 0.0)
+            else {"planned_s": value, "workload": strings[x]}
+        )
         if kind == WORK_START
         else {"fraction": value}
         if kind == PROGRESS
@@ -173,25 +179,29 @@ class _Interned(dict[Any, dict[str, Any]]):
         value = self._make(key)
         if len(self) < SHARED_DATA_LIMIT:
             self[key] = value
+            share_json(value)  # its log lines reuse the JSON (engine.core.event_log)
         return value
 
 
 class SharedData:
-    """The data dicts of arrive and release events, one per barrier (and index) per run.
+    """The data dicts of arrive, release and work_start events, one per distinct value per run.
 
-    Why: a stage brings one arrive and one release per party, all with the same few dicts;
-    building each anew was the largest single cost of decoding.  Sharing is safe because
-    `Event.data` is a read-only Mapping (nothing in the engine or the GUI writes to it);
-    Events stay equal, field by field, to the ones the pipe path builds.
+    Why: a stage brings one arrive and one release per party, all with the same few dicts
+    (and, for equal planned work, the same work_start dict); building each anew was the
+    largest single cost of decoding, and their log lines reuse one JSON text each.  Sharing is
+    safe because `Event.data` is a read-only Mapping (nothing in the engine or the GUI writes
+    to it); Events stay equal, field by field, to the ones the pipe path builds.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, strings: tuple[str, ...]) -> None:
         self._arrive = _Interned(lambda barrier: {"barrier": barrier})
         self._release = _Interned(lambda key: {"barrier": key[0], "index": key[1]})
+        self._work = _Interned(lambda key: {"planned_s": key[1], "workload": strings[key[0]]})
 
-    def maps(self) -> tuple[_Interned, _Interned]:
-        return self._arrive, self._release
+    def maps(self) -> tuple[_Interned, _Interned, _Interned]:
+        return self._arrive, self._release, self._work
 
 
 _new = object.__new__
+_copysign = math.copysign
 _consume: Callable[[Iterable[Any]], None] = collections.deque(maxlen=0).extend  # in C

@@ -56,7 +56,7 @@ class RingDrain:
         self._rx = bytearray()
         self.decoded = 0  # records turned into events so far
         self.malformed = 0  # pipe frames that are not events (never from our own sinks)
-        self._shared = SharedData()
+        self._shared = SharedData(block.strings)
 
     def drain(self, pipe: Any = None, *, final: Collection[int] = ()) -> list[Event]:
         """Everything that arrived, as one batch.  `final`: rings whose party has died.

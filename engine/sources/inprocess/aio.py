@@ -125,7 +125,7 @@ class AsyncioRunner(InProcessRunner):
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _party_main(self, index: int) -> None:
-        sink = CallbackSink(self.inbox.put, index)
+        sink = CallbackSink(self.inbox.append, index)
         task_sink.set(sink)  # this task's context only
         task = asyncio.current_task()
         name = task.get_name() if task is not None else self.scenario.party[index].name

@@ -86,7 +86,7 @@ class ThreadRunner(InProcessRunner):
 
     # ----------------------------------------------------------------- party threads
     def _party_main(self, index: int) -> None:
-        sink = CallbackSink(self.inbox.put, index)
+        sink = CallbackSink(self.inbox.append, index)
         set_thread_sink(sink)
         me = threading.current_thread()
         sink.emit("spawn", None, name=me.name, thread=me.name, ident=me.ident, tid=me.native_id)

@@ -1,9 +1,16 @@
 """The body of a run's pump thread: start the parties, read their events, watch them end.
 
-Why one thread does all of it: it orders a child's last events before its `exit` (the pipe is
-drained before a sentinel is handled), it is the only place that creates processes (so their
-PR_SET_PDEATHSIG, tied to the creating thread, fires only when the app really goes), and timed
-duties (kill grace, fault injection, stuck-barrier handling) need one clock and one loop.
+Why one thread does all of it: it orders a child's last events before its `exit` (a dead
+party's ring and pipe are drained to the end before its sentinel is handled), it is the only
+place that creates processes (so their PR_SET_PDEATHSIG, tied to the creating thread, fires
+only when the app really goes), and timed duties (kill grace, fault injection, stuck-barrier
+handling) need one clock and one loop.
+
+Where events come from: each party writes its hot events (work_start, arrive, release,
+progress …) into its own ring in shared memory (engine.core.ring), which wakes nobody; rare
+ones (a crash's text) still come down the one event pipe.  The pump drains both on every
+wake-up — at least every DRAIN_INTERVAL_S while parties live, at once when a ring passes half
+full (its doorbell), when a pipe event or a request arrives, or when a party ends.
 """
 
 from __future__ import annotations
@@ -17,16 +24,17 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from engine.core.barrier import InstrumentedBarrier
 from engine.core.barrier_ops import OP_DEADLINE_S, barrier_op_main
-from engine.core.events import Event, WireEvent, event_from_wire
+from engine.core.events import Event
 from engine.core.lifeline import JANITOR, Guards, Lifeline, adopt_child
+from engine.core.ring import RingBlock
+from engine.core.ring.drain import RingDrain
 from engine.core.timers import Timers
-from engine.core.wire import read_wires
 from engine.scenario import Scenario
 from engine.sources.commands import Abort, Command, ContinueStage, Kill, ReleaseGate, Reset, Stop
 from engine.sources.processes.duties import StoppedSweep, fault_kill_delay
@@ -39,12 +47,10 @@ KILL_IN_WAIT_DELAY_S = 0.15  # at speed 1: let the party get past arrive, into t
 Deliver = Callable[[list[Event]], None]
 FAULT_KINDS = frozenset({"work_start", "arrive"})  # what _schedule_faults reacts to
 PRESENTER_KINDS = frozenset({"hold", "work_start"})  # what _follow_presenter reacts to
-# After a drain that only read events, the pump sleeps this long before polling again, so the
-# next drain takes a batch instead of a few events: each wake-up of the pump (poll, read, log
-# flush, waking the consumer) costs more parent CPU than the events it carries at 8 parties
-# (benchmarks/profiles.py).  1 ms is invisible next to a 16 ms frame; the pipe (enlarged in
-# engine/pipe_frames.py) holds thousands of events, so the parties' writes do not block meanwhile.
-BATCH_WINDOW_S = 0.001
+# While parties live the pump drains the rings at least this often (a frame is 16 ms, so the
+# GUI always finds the last ~10 ms in its batch); a ring that passes half full rings its
+# doorbell and is drained at once, so no writer waits for this clock.
+DRAIN_INTERVAL_S = 0.01
 
 
 @dataclass
@@ -98,7 +104,7 @@ class RunPump:
         self._ops: dict[Any, Any] = {}
         self._timers = Timers()
         self._kill_all_armed = False
-        self._rx = bytearray()  # bytes read from the event pipe, not yet a whole frame
+        self.rings: RingDrain | None = None  # the parties' event rings, made by run()
         self._sweep = StoppedSweep(time.monotonic())
         self._faulty = any(spec.fault is not None for spec in scenario.party)
         self._presenting = step_gate is not None or any(job.presenter for job in jobs)
@@ -129,6 +135,7 @@ class RunPump:
         try:
             self.lifeline = Lifeline(self.guards)
             reader, writer = self.ctx.Pipe(duplex=False)
+            self.rings = self._make_rings()
             self.deliver([opening])
             self.start_parties(writer)
             writer.close()
@@ -139,17 +146,31 @@ class RunPump:
             self._wind_up(reader, writer)
         return self.state
 
+    def _make_rings(self) -> RingDrain:
+        """One ring per process of the run (ring i is the job with index i); the action's
+        message goes into the string table, so `action` events fit a record too."""
+        action = self.scenario.action
+        block = RingBlock.for_start_method(
+            self.ctx.get_start_method(),
+            len(self.jobs),
+            strings=(action.message,) if action is not None else (),
+        )
+        return RingDrain(block)
+
     def _fail(self, reason: str) -> None:
         self.state.failure = self.state.failure or reason
 
     def _wind_up(self, reader: Any, writer: Any) -> None:
         """Each step runs even if one before it raised; the first error is the run's failure."""
-        lifeline = self.lifeline
+        lifeline, rings = self.lifeline, self.rings
         steps: list[Callable[[], object]] = [self.kill_leftovers, self._release]
         if writer is not None:
             steps.insert(0, writer.close)
-        if reader is not None:
-            steps[2:2] = [lambda: self.drain(reader), reader.close]
+        if reader is not None:  # every party is dead now: take every ring and the pipe whole
+            everyone = [job.index for job in self.jobs]
+            steps[2:2] = [lambda: self.drain(reader, final=everyone), reader.close]
+        if rings is not None:  # after the last drain: its views pin the memory
+            steps.insert(-1, rings.close)
         if lifeline is not None:  # after the kill: nothing of the run may read EOF before
             steps.insert(-1, lifeline.close)
         for step in steps:
@@ -199,7 +220,8 @@ class RunPump:
             gate_reader = None
             if job.presenter:
                 gate_reader, self._gate_writer = self.ctx.Pipe(duplex=False)
-            controls = PartyControls(self.step_gate, gate_reader, self.start_gate, token)
+            ring = self.rings.block.port(job.index) if self.rings is not None else None
+            controls = PartyControls(self.step_gate, gate_reader, self.start_gate, token, ring)
             proc = self.ctx.Process(
                 target=party_main,
                 args=(job, self.barrier, writer, controls),
@@ -220,16 +242,19 @@ class RunPump:
             self.watch.alive.add(job.index)
 
     def supervise(self, reader: Any) -> None:
-        """Wait on the event pipe, the wake-up pipe and every process sentinel; react.
+        """Wait on the doorbell, the event pipe, the wake-up pipe and every sentinel; react.
 
         Why one long-lived poll object: `multiprocessing.connection.wait` builds a selector and
         registers every sentinel on each call — with 8 parties ~40 % of the pump's CPU in a
-        zero-work run, as often as a few times per stage."""
+        zero-work run.  The timeout is the drain clock (the rings wake nobody) or the next
+        timer, whichever comes first."""
+        assert self.rings is not None
         poller = select.poll()
         watched: set[int] = set()
-        reader_fd = reader.fileno()
+        pipe = reader.fileno()
+        always = {pipe, self.wake_fd, self.rings.block.doorbell_fd}
         while self._live:
-            wanted = {reader_fd, self.wake_fd, *self._live, *self._ops}
+            wanted = {*always, *self._live, *self._ops}
             if wanted != watched:
                 for fd in watched - wanted:
                     poller.unregister(fd)
@@ -237,36 +262,38 @@ class RunPump:
                     poller.register(fd, select.POLLIN)
                 watched = wanted
             timeout = self._timers.next_timeout(self._next_check(time.monotonic()))
-            polled = poller.poll(None if timeout is None else math.ceil(timeout * 1e3))
+            timeout = DRAIN_INTERVAL_S if timeout is None else min(timeout, DRAIN_INTERVAL_S)
+            polled = poller.poll(math.ceil(timeout * 1e3))
             ready = {fd for fd, _ in polled}
+            if any(fd == pipe and flags & select.POLLHUP for fd, flags in polled):
+                # every writer closed the pipe: it would be "ready" forever while the last
+                # parties finish exiting (a busy loop); what is left is read by every drain
+                always.discard(pipe)
             if self.wake_fd in ready:
                 os.read(self.wake_fd, 4096)
-            self.drain(reader)
+            ended = [sentinel for sentinel in ready if sentinel in self._live]
+            # a party that ended is drained to its last event before its `exit` is posted
+            self.drain(reader, final=[self._live[sentinel][0] for sentinel in ended])
             self._sweep.sweep(time.monotonic(), self._live.values(), self.watch, self.post)
-            for sentinel in ready:
-                if sentinel in self._live:
-                    self._on_exit(*self._live.pop(sentinel))
-                elif sentinel in self._ops:
-                    helper = self._ops.pop(sentinel)
-                    helper.join()
-                    helper.close()
+            for sentinel in ended:
+                self._on_exit(*self._live.pop(sentinel))
+            for sentinel in ready & self._ops.keys():
+                helper = self._ops.pop(sentinel)
+                helper.join()
+                helper.close()
             self._handle(self.watch.check_stranded(time.monotonic()))
             while self.requests:
                 self._on_request(self.requests.popleft())
             self._timers.run_due()
-            if ready == {reader_fd}:  # only events: let the next ones gather a moment
-                time.sleep(BATCH_WINDOW_S)
 
-    def drain(self, reader: Any) -> None:
-        """Deliver everything the pipe holds right now as ONE batch.
+    def drain(self, reader: Any, final: Collection[int] = ()) -> None:
+        """Deliver everything the rings and the pipe hold right now as ONE batch.
 
-        Why raw reads instead of `while reader.poll(): reader.recv()`: poll() builds a selector
-        per call and recv() makes two read() calls per message, ~30 µs of parent CPU per event
-        (benchmarks/profiles.py) that the parties then miss on a busy machine.  A few large
-        non-blocking reads take the whole backlog; the frames (multiprocessing's own: 4-byte
-        big-endian length, then a pickle) are split in memory, so children still just send.
-        """
-        batch = list(map(event_from_wire, self._read_wires(reader)))
+        `final`: parties that have ended, whose rings and pipe frames are taken to the end
+        (engine.core.ring.drain keeps each party's order across its ring and the pipe)."""
+        if self.rings is None:
+            return
+        batch = self.rings.drain(reader, final=final)
         if not batch:
             return
         self._sweep.heard(time.monotonic())
@@ -284,9 +311,6 @@ class RunPump:
             for event in batch:
                 if event.kind in PRESENTER_KINDS:
                     self._follow_presenter(event)
-
-    def _read_wires(self, reader: Any) -> list[WireEvent]:
-        return read_wires(reader, self._rx)
 
     def kill_leftovers(self) -> None:
         """Last resort on the way out: nothing we started may survive the run."""

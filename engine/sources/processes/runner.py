@@ -19,6 +19,7 @@ from engine.core.outcome import decide_outcome
 from engine.scenario import Scenario, scenario_to_dict
 from engine.sources.base import DEFAULT_STUCK_GRACE_S, Source, scaled_plan
 from engine.sources.commands import Capability, Command, FetchStack
+from engine.sources.processes.launcher import default_start_method
 from engine.sources.processes.party import PartyJob, measure_cpu_rate
 from engine.sources.processes.pump import KILL_IN_WAIT_DELAY_S, RunPump
 from engine.sources.stack_dump import DUMP_SIGNAL, StackDumps
@@ -51,7 +52,7 @@ class Runner(Source):
         self.scenario = scenario
         self.speed = speed
         self.seed, self.plan = scaled_plan(scenario, speed, seed)
-        method = start_method or scenario.start_method or multiprocessing.get_start_method()
+        method = start_method or scenario.start_method or default_start_method()
         self.start_method: str = method
         self._ctx: Any = multiprocessing.get_context(method)
         self.timeout = scenario.timeout / speed if scenario.timeout is not None else None

@@ -13,7 +13,7 @@ import string
 
 import pytest
 
-from engine.core.event_log import json_line
+from engine.core.event_log import json_line, share_json
 from engine.core.events import Event, event_from_wire
 from engine.sources.watch import BarrierWatch
 
@@ -33,6 +33,24 @@ CASES = [
 @pytest.mark.parametrize("event", CASES, ids=lambda e: e.kind)
 def test_json_line_is_byte_identical_to_the_general_encoder(event: Event) -> None:
     assert json_line(event) == event.to_json_line() + "\n"
+
+
+def test_shared_data_lines_are_byte_identical_whatever_the_base_fields() -> None:
+    """Data whose JSON is kept (share_json) takes the fast path only with five plain ints."""
+    shared = {"barrier": 7, "index": 2}
+    odd = {"kind": "shadows a base key"}  # never kept: the general path handles it
+    share_json(shared)
+    share_json(odd)
+    events = [
+        Event("release", 10**18, 3, 44, 2, shared),
+        Event("release", 1, None, 44, None, shared),
+        Event("release", 1, True, 44, 0, shared),  # a bool is not an int in JSON
+        Event("release", 1.5, 3, 44, 2, shared),  # type: ignore[arg-type]
+        Event("no such kind", 1, 3, 44, 2, shared),
+        Event("arrive", 1, 3, 44, 2, odd),
+        Event("release", 1, 3, 44, 2, dict(shared)),  # equal, not the same dict
+    ]
+    assert [json_line(e) for e in events] == [e.to_json_line() + "\n" for e in events]
 
 
 def test_json_line_matches_on_random_flat_data() -> None:

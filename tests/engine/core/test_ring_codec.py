@@ -24,6 +24,7 @@ from engine.core.ring.codec import (
     DEFAULT_STRINGS,
     ENCODERS,
     SHARED_DATA_LIMIT,
+    WORK_START,
     SharedData,
     decode_columns,
     string_table,
@@ -180,7 +181,7 @@ def test_the_child_side_never_imports_numpy() -> None:
 
 
 def test_shared_data_is_equal_data_and_its_memory_is_bounded() -> None:
-    shared = SharedData()
+    shared = SharedData(DEFAULT_STRINGS)
     n = 6000  # more distinct barriers than the table keeps
     events = decode_columns(
         [ARRIVE] * n, list(range(n)), [0] * n, [1] * n, [0] * n, [0.0] * n,
@@ -190,3 +191,17 @@ def test_shared_data_is_equal_data_and_its_memory_is_bounded() -> None:
     assert [e.data for e in events] == [{"barrier": i} for i in range(n)]
     assert again[0].data == {"barrier": 7} and again[0].data is events[7].data
     assert len(shared.maps()[0]) == SHARED_DATA_LIMIT
+
+
+def test_work_start_data_is_shared_except_for_a_negative_zero_whose_json_differs() -> None:
+    shared = SharedData(DEFAULT_STRINGS)
+    values = [0.0, 0.25, -0.0, 0.25, 0.0, -0.0, float("nan")]
+    n = len(values)
+    events = decode_columns(
+        [WORK_START] * n, list(range(n)), [0] * n, [1] * n, [0] * n, values,
+        [0] * n, [0] * n, DEFAULT_STRINGS, shared,
+    )  # fmt: skip
+    assert events[0].data is events[4].data and events[1].data is events[3].data
+    lines = [json_line(e) for e in events]
+    assert lines == [e.to_json_line() + "\n" for e in events]
+    assert '"planned_s":-0.0' in lines[2] and '"planned_s":0.0' in lines[4]

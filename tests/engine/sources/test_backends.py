@@ -221,3 +221,18 @@ def test_cli_backend_option(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_headless(bad) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "asyncio.Barrier has no action" in err
+
+
+@pytest.mark.parametrize("backend", ["threads", "asyncio"])
+def test_each_party_s_events_arrive_in_the_order_it_emitted_them(backend: str) -> None:
+    """Parties append to one inbox the supervisor drains on its clock: per party, nothing is
+    lost and nothing overtakes (zero work, so the parties emit as fast as they can)."""
+    stages, parties = 150, 6
+    party = [{"name": f"P{i}", "work": 0.0} for i in range(parties)]
+    scenario = parse_scenario({"stages": stages, "party": party, "backend": backend})
+    events = run(scenario)
+    hot = ("work_start", "arrive", "release")
+    for index in range(parties):
+        own = [e for e in events if e.party == index and e.kind in hot]
+        assert [(e.kind, e.stage) for e in own] == [(k, s) for s in range(stages) for k in hot]
+        assert [e.t_ns for e in own] == sorted(e.t_ns for e in own)
