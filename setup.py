@@ -4,7 +4,7 @@ inside the engine package.
 Why: the repository keeps its data at the top (assets/presets, later assets/lessons), where
 people look for it, but an installed app can only find data that lives inside one of its
 packages.  Mapping the folder to ``engine.assets`` puts it at ``engine/assets/…`` in the wheel,
-where engine.core.assets.asset_folder finds it through importlib.resources; a checkout or an
+where engine.files.assets.asset_folder finds it through importlib.resources; a checkout or an
 editable install reads the top-level folder itself.  Everything else is in pyproject.toml.
 """
 

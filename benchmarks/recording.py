@@ -46,7 +46,7 @@ def record_live(app: Any, window: Any, parties: int, folder: Path) -> dict[str, 
 
     from engine.model.view_model import LaneState
     from gui.app import screencast
-    from gui.features import recorder as recorder_module
+    from gui.recording import recorder as recorder_module
 
     window.panel.set_scenario(crowd(parties))
     window.panel.set_speed(1.0)

@@ -127,7 +127,7 @@ def cmd_code(options: CodeOptions) -> int:
     if not options.output:
         print(script, end="")
         return 0
-    from engine.core.atomic import atomic_write_text
+    from engine.files.atomic import atomic_write_text
 
     shown = printable(options.output)
     try:

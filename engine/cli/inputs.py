@@ -12,8 +12,8 @@ import sys
 from engine.cli.options import ScenarioChoice
 from engine.core.event_log_reader import REPLAY_MAX_GAP_S, EventLogReadError, read_event_log
 from engine.core.events import Event
-from engine.core.output_path import check_output_path
 from engine.core.safe_text import printable
+from engine.files.output_path import check_output_path
 from engine.scenario import Scenario, ScenarioError, load_scenario
 from engine.scenario.presets import load_preset
 
@@ -37,7 +37,7 @@ def load_chosen_scenario(choice: ScenarioChoice, default: str | None = "launch")
 
 def check_writable(option: str, path: str) -> None:
     """Refuse an output path that cannot be written, before a run spends time on it (one
-    line naming the option, the path and why: engine.core.output_path decides)."""
+    line naming the option, the path and why: engine.files.output_path decides)."""
     try:
         check_output_path(path)
     except OSError as exc:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.core.events import BASE_KEYS, KINDS, Event
-from engine.core.output_path import refuse_unless_file
+from engine.files.output_path import refuse_unless_file
 
 # The encoder `Event.to_json_line` uses, built once: json.dumps with non-default options builds
 # a new JSONEncoder per call, a third of the pump's per-event cost at 50,000 events/s.  Even

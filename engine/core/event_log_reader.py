@@ -2,7 +2,7 @@
 
 Why so careful: a log is a file anyone can hand the app (`replay`, `analyze`, File → Open
 Event Log).  The path may name a FIFO or `/dev/zero` (read with a size cap, regular files
-only: engine/core/bounded_read.py); a line may be deeply nested JSON, a number of a million
+only: engine/files/bounded_read.py); a line may be deeply nested JSON, a number of a million
 digits, or a field of the wrong type or an absurd size (each event is checked against
 engine/core/event_log_schema.py as it is decoded).  What is wrong is skipped and counted — a
 log cut short by a crash (truncated last line) or written by a newer version still replays —
@@ -18,9 +18,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from engine.core.bounded_read import FileRefused, read_regular_file
 from engine.core.events import Event, EventLogError
 from engine.core.safe_text import printable
+from engine.files.bounded_read import FileRefused, read_regular_file
 
 MAX_LOG_BYTES = 256 * 1024 * 1024  # a 256-party, 1000-stage run logs about 90 MiB
 MAX_DETAILS = 3  # skipped lines described one by one; the rest are counted

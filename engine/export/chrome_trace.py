@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.core.atomic import atomic_write_text
 from engine.core.events import Event
 from engine.export.trace_wait_states import wait_state_events
+from engine.files.atomic import atomic_write_text
 from engine.model.wait_states.metrics import analyse_events
 from engine.model.wait_states.text import party_names
 

@@ -1,4 +1,4 @@
-"""Lesson files: the shipped ones in assets/lessons (found by engine.core.assets), or any path.
+"""Lesson files: the shipped ones in assets/lessons (found by engine.files.assets), or any path.
 
 Why files: a lesson is a talk a teacher writes and changes, in a text editor, in the same TOML
 as the scenarios it runs.  A lesson file is input from outside like a scenario file: it is read
@@ -14,9 +14,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.core.assets import asset_folder
-from engine.core.bounded_read import FileRefused, read_regular_file
 from engine.core.safe_text import printable
+from engine.files.assets import asset_folder
+from engine.files.bounded_read import FileRefused, read_regular_file
 from engine.lessons.limits import MAX_LESSON_BYTES, MAX_TITLE_CHARS, LessonError, lesson_error
 from engine.lessons.model import Lesson
 from engine.lessons.validate import lesson_source, validate_lesson

@@ -15,8 +15,8 @@ import os
 import tomllib
 from pathlib import Path
 
-from engine.core.atomic import atomic_write_text
-from engine.core.bounded_read import FileRefused, read_regular_file
+from engine.files.atomic import atomic_write_text
+from engine.files.bounded_read import FileRefused, read_regular_file
 from engine.scenario.encode import scenario_to_dict
 from engine.scenario.limits import MAX_FILE_BYTES, MAX_NESTING, ScenarioError
 from engine.scenario.model import Scenario, parse_scenario

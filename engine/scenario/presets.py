@@ -1,4 +1,4 @@
-"""Built-in scenarios shipped as TOML files in assets/presets (found by engine.core.assets).
+"""Built-in scenarios shipped as TOML files in assets/presets (found by engine.files.assets).
 
 Why files rather than Python constants: presets double as worked examples of the scenario
 format.  A learner can open ``launch.toml``, change a number and load it back, and the presets
@@ -11,7 +11,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.core.assets import asset_folder
+from engine.files.assets import asset_folder
 from engine.scenario.files import load_scenario
 from engine.scenario.limits import ScenarioError
 from engine.scenario.model import Scenario

@@ -35,7 +35,7 @@ from gui.app.options import GuiOptions
 
 if TYPE_CHECKING:
     from engine.sources.tracer.runner import TraceRunner
-    from gui.features.recorder import Recorder
+    from gui.recording.recorder import Recorder
     from gui.window.main_window import MainWindow
 
 SHOW_FINAL_MS = 1000
@@ -79,7 +79,7 @@ def _check_video(path: str | None) -> None:
     if path is not None:
         from pathlib import Path
 
-        from gui.features.video_writer import check_video_path
+        from gui.recording.video_writer import check_video_path
 
         check_video_path(Path(path))
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from engine.sources.commands import Seek
-from gui.features.frame_times import LogTimes
-from gui.features.recorder import FPS, Recorder
+from gui.recording.frame_times import LogTimes
+from gui.recording.recorder import FPS, Recorder
 
 if TYPE_CHECKING:
     from gui.window.main_window import MainWindow

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.core.atomic import atomic_write_text
+from engine.files.atomic import atomic_write_text
 from engine.scenario import Scenario
 from gui.style.palette import monospace_font
 

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from engine.core.atomic import atomic_write_bytes, atomic_write_text
+from engine.files.atomic import atomic_write_bytes, atomic_write_text
 from gui.editor.panel import ScenarioPanel
 from gui.features.host import Host
 from gui.run.controller import RunController
 
 if TYPE_CHECKING:  # the exporters load when first used (~70 ms less before the first frame)
     from gui.features.code_dialog import CodeDialog
-    from gui.features.frame_times import FrameTimes
-    from gui.features.recorder import Recorder
+    from gui.recording.frame_times import FrameTimes
+    from gui.recording.recorder import Recorder
     from gui.timeline.view import TimelineView
 
 AskPath = Callable[[QWidget, str, str, str], str]  # parent, title, suggested name, filter
@@ -170,7 +170,7 @@ class Exports(QObject):
         in every frame."""
         if self.recording:
             return self.recorder
-        from gui.features.recorder import Recorder
+        from gui.recording.recorder import Recorder
 
         try:
             recorder = Recorder(self.host.window, path, self.controller, times=times)

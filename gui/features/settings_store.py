@@ -4,7 +4,7 @@ Why not a QSettings written whole on close: of two windows open at once, the one
 would silently undo the other's choices, and QSettings reads a damaged file without a word.  A
 store writes only the keys its own window set: under a lock (QLockFile, so two processes take
 turns), it re-reads the file, lays its changes over what is there now and replaces the file
-atomically (engine/core/atomic.py).  Per key, the last window to change it wins; a key this
+atomically (engine/files/atomic.py).  Per key, the last window to change it wins; a key this
 window did not set is never written back stale.  (The window itself sets its layout and its
 scenario only if they changed since it opened: gui/window/main_window.py, settings.py.)
 
@@ -25,7 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QLockFile
 
-from engine.core.atomic import atomic_write_text
+from engine.files.atomic import atomic_write_text
 
 FORMAT = "barrier-viz settings"
 VERSION = 1

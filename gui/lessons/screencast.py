@@ -2,7 +2,7 @@
 
 Why a small interface of its own (`start`, `mark_chapter`, `stop`, then `saved`/`failed`): the
 lesson only says when a step begins and when it is over; how frames reach the file is the
-recorder's business (gui/features/recorder.py), and it writes the chapters into the MP4
+recorder's business (gui/recording/recorder.py), and it writes the chapters into the MP4
 itself.  This keeps each step's caption with the video time its chapter starts at and, once
 the video is saved, writes the captions beside it as FILE.vtt (on a worker thread; the GUI only
 hears `saved` or `failed`).
@@ -17,9 +17,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from engine.core.atomic import atomic_write_text
+from engine.files.atomic import atomic_write_text
 from engine.lessons.subtitles import Chapter, chapters_from_marks, webvtt
-from gui.features.recorder import Recorder
+from gui.recording.recorder import Recorder
 from gui.run.controller import RunController
 
 

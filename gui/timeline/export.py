@@ -15,7 +15,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
-from engine.core.atomic import atomic_write_bytes
+from engine.files.atomic import atomic_write_bytes
 
 
 def export_image(plot: pg.PlotWidget, path: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gui.features.frame_times import HOLDBACK_NS, SECOND_NS, LiveTimes, LogTimes
+from gui.recording.frame_times import HOLDBACK_NS, SECOND_NS, LiveTimes, LogTimes
 
 START = 1_000 * SECOND_NS
 

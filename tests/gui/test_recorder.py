@@ -23,9 +23,9 @@ from gui.app import screencast
 from gui.app.entry import parse_command_line
 from gui.app.launch import launch_gui
 from gui.app.options import GuiOptions
-from gui.features.recorder import FPS, Recorder
-from gui.features.video_chapters import ChapterSpan, read_chapters
-from gui.features.video_writer import QUEUE_FRAMES, VideoWriter
+from gui.recording.recorder import FPS, Recorder
+from gui.recording.video_chapters import ChapterSpan, read_chapters
+from gui.recording.video_writer import QUEUE_FRAMES, VideoWriter
 from gui.window import main_window
 from gui.window.main_window import MainWindow
 from gui.window.settings import open_settings

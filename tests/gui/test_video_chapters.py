@@ -7,7 +7,7 @@ from pathlib import Path
 import imageio_ffmpeg
 import pytest
 
-from gui.features.video_chapters import (
+from gui.recording.video_chapters import (
     Chapter,
     ChapterSpan,
     add_chapters,

@@ -102,7 +102,7 @@ def test_the_wheel_holds_the_packages_the_data_and_the_command(installed: Instal
 
 def test_the_installed_app_runs_its_own_copy(installed: Installed) -> None:
     probe = (
-        "import engine, engine.core.assets as a;"
+        "import engine, engine.files.assets as a;"
         "print(engine.__file__); print(a.asset_folder('presets'))"
     )
     done = subprocess.run(

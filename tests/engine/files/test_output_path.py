@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.core.output_path import check_output_path
+from engine.files.output_path import check_output_path
 from tests.paths import ROOT
 
 
@@ -33,7 +33,7 @@ def test_a_folder_a_device_and_a_missing_folder_are_refused(tmp_path: Path) -> N
 
 def test_a_full_disk_is_refused(tmp_path: Path) -> None:
     code = (
-        "import sys; from engine.core.output_path import check_output_path\n"
+        "import sys; from engine.files.output_path import check_output_path\n"
         "try:\n    check_output_path(sys.argv[1])\n"
         "except OSError as exc:\n    print(exc.strerror)\n"
     )

@@ -27,7 +27,7 @@ from typing import IO
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QImage
 
-from gui.features.video_chapters import Chapter, add_chapters
+from gui.recording.video_chapters import Chapter, add_chapters
 
 QUEUE_FRAMES = 8  # ~50 MB of 1600×1000 images; the recorder waits when they are all taken
 POLL_S = 0.05

@@ -1,4 +1,4 @@
-"""engine.core.atomic: a save either fully happens or leaves the old file exactly as it was."""
+"""engine.files.atomic: a save either fully happens or leaves the old file exactly as it was."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.core.atomic import atomic_write_bytes, atomic_write_text
+from engine.files.atomic import atomic_write_bytes, atomic_write_text
 
 
 def _leftovers(directory: Path, keep: set[str]) -> list[str]:

@@ -1,4 +1,4 @@
-"""engine.core.assets: the asset folder is package data first, the checkout's assets/ second."""
+"""engine.files.assets: the asset folder is package data first, the checkout's assets/ second."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.core import assets
-from engine.core.assets import asset_folder
+from engine.files import assets
+from engine.files.assets import asset_folder
 from tests.paths import ROOT
 
 

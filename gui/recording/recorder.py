@@ -27,9 +27,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from gui.features.frame_times import FrameTimes, LiveTimes
-from gui.features.video_chapters import Chapter, chapter_title
-from gui.features.video_writer import VideoWriter, check_video_path
+from gui.recording.frame_times import FrameTimes, LiveTimes
+from gui.recording.video_chapters import Chapter, chapter_title
+from gui.recording.video_writer import VideoWriter, check_video_path
 from gui.run.controller import RunController
 
 FPS = 30

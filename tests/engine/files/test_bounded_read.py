@@ -1,4 +1,4 @@
-"""engine.core.bounded_read: only regular files, never blocking, never more than the limit."""
+"""engine.files.bounded_read: only regular files, never blocking, never more than the limit."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.core.bounded_read import FileRefused, read_regular_file
+from engine.files.bounded_read import FileRefused, read_regular_file
 
 
 def test_reads_a_small_file(tmp_path: Path) -> None:
