@@ -4,8 +4,8 @@
 (the launcher before Qt, a real MainWindow on the offscreen platform), RUNS runs pressed with
 Run one after another, with the cyclic garbage collector OFF after a warm-up and the fd limit
 set here. PARTIES 0 mixes the presets and the in-process backends; any other number runs a
-crowd of that size (default work times) each time (the window's second 256-party run is where a leak of
-one fd per party shows first).
+crowd of that size (default work times) each time: a window's second 256-party run is where
+a leak of one fd per party shows first.
 """
 
 from __future__ import annotations

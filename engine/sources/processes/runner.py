@@ -71,12 +71,20 @@ class Runner(Source):
             | ({Capability.GATE} if presenter_gate else set())
             | ({Capability.STEP} if step_stages else set())
         )
-        self.barrier = InstrumentedBarrier(
+        self._barrier: InstrumentedBarrier | None = InstrumentedBarrier(
             self.parties, self._action(), self.timeout, ctx=self._ctx
         )
         self._pump: RunPump | None = None  # made by start(), so an unstarted Runner holds no fds
         self._pids: list[int] = []  # the parties' pids, kept once the pump is gone
         self._stack_dumps: StackDumps | None = None  # made by start(): a temporary folder
+
+    @property
+    def barrier(self) -> InstrumentedBarrier:
+        """The run's barrier, until the run ends: a finished run lets it go, so a window that
+        keeps the last run on screen does not keep its four semaphores open too."""
+        if self._barrier is None:
+            raise RuntimeError("the run has ended: its barrier is released")
+        return self._barrier
 
     def _action(self) -> MessageAction | None:
         action = self.scenario.action
@@ -187,7 +195,7 @@ class Runner(Source):
         assert pump is not None
         state = pump.run(self._run_start_event())
         # the pump is done with: drop it, so nothing of the run waits for the cyclic GC
-        self._pids, self._pump = list(pump.pids), None
+        self._pids, self._pump, self._barrier = list(pump.pids), None, None
         dumps, self._stack_dumps = self._stack_dumps, None  # it points back at us: no cycle
         if dumps is not None:
             dumps.close()
