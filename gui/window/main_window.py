@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 # window appears sooner; anything that asks for it earlier simply builds it then.
 TIMELINE_DELAY_MS = 100
 
+STORY_SHARE = 0.34  # of the centre, on a first start (the lanes keep the rest)
+STORY_MIN_PX = 380  # the longest story lines ("… Why: …") wrap at most once or twice
 DEFAULT_SIZE = (1600, 1000)  # shrunk to the screen when it is smaller (gui/window/placement.py)
 MINIMUM_SIZE = (900, 600)  # fits a 1024×768 projector with its title bar
 ABOUT = (
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._apply_look(self.features.presentation.look)
         self._place_default()
+        self._split_remembered = False  # the user's own split between lanes and story
         self._restore()
         self._show_speed()
         self._preview()
@@ -214,8 +217,18 @@ class MainWindow(QMainWindow):
 
     def _build_timeline(self) -> None:
         self.timeline  # noqa: B018 - the property builds it
+        if not self._split_remembered and not self.features.presentation.active:
+            self._give_the_story_room()
         self._layout_at_open = self._layout()  # shown and settled: what the user starts from
         warm_up()  # and the run path's imports, so the first Run does not wait for them
+
+    def _give_the_story_room(self) -> None:
+        """A first start remembers no split, and the docks take their width first: beside the
+        wait-state pane the story was left ~300 px, a line wrapping every two words.  It gets
+        a third of the centre, at least STORY_MIN_PX where the centre can spare it."""
+        total = sum(self.main_split.sizes())
+        story = max(int(total * STORY_SHARE), min(STORY_MIN_PX, total // 2))
+        self.main_split.setSizes([total - story, story])
 
     @property
     def has_timeline(self) -> bool:
@@ -335,6 +348,7 @@ class MainWindow(QMainWindow):
             sizes = ws.load_bytes(self.settings, f"window/{split.objectName()}")
             if sizes is not None:
                 split.restoreState(sizes)
+                self._split_remembered |= split is self.main_split
         ws.restore_scenario_choice(self.settings, self.panel)
         if self.settings.problem:
             self.statusBar().showMessage(f"⚠ Settings: {self.settings.problem}", 12_000)

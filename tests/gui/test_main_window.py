@@ -8,7 +8,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from engine.scenario.presets import load_preset
-from gui.window.main_window import MainWindow
+from gui.window.main_window import STORY_MIN_PX, STORY_SHARE, MainWindow
 from gui.window.settings import open_settings
 from tests.gui.sample_log import short_event_log
 
@@ -71,6 +71,26 @@ def test_closing_on_stage_remembers_the_desk_layout(qtbot: QtBot, tmp_path: Path
     again.show()
     qtbot.waitUntil(lambda: again.dock.isVisible() and again.menuBar().isVisible())
     assert not again.features.presentation.active
+
+
+def test_a_first_start_gives_the_story_room_and_a_remembered_split_is_kept(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    settings = tmp_path / "s.ini"
+    window = make_window(qtbot, settings)
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitUntil(lambda: window.has_timeline)
+    lanes, story = window.main_split.sizes()
+    assert story >= min(STORY_MIN_PX, (lanes + story) // 2)
+    assert story >= int((lanes + story) * STORY_SHARE) - 1
+    window.main_split.setSizes([lanes + story - 300, 300])  # the user wants a narrow story
+    window.close()
+    again = make_window(qtbot, settings)
+    again.resize(1600, 1000)
+    again.show()
+    qtbot.waitUntil(lambda: again.has_timeline)
+    assert abs(again.main_split.sizes()[1] - 300) <= 2
 
 
 def shown_title(window: MainWindow) -> str:
