@@ -17,10 +17,8 @@ With --record the video leads the run in and the second after it is counted in f
 
 from __future__ import annotations
 
-import signal
 import sys
 from dataclasses import dataclass
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from engine.cli.inputs import InputError, check_writable, load_chosen_scenario, read_log_input
@@ -39,7 +37,6 @@ if TYPE_CHECKING:
     from gui.window.main_window import MainWindow
 
 SHOW_FINAL_MS = 1000
-SIGNAL_POLL_MS = 200
 
 
 @dataclass(frozen=True)
@@ -204,6 +201,7 @@ def _run_app(options: GuiOptions, opening: Opening) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from gui.app.event_loop import run_until_closed
     from gui.style.theme import apply_theme
     from gui.window.main_window import MainWindow
 
@@ -232,19 +230,5 @@ def _run_app(options: GuiOptions, opening: Opening) -> int:
         print(f"error: cannot record to {flags.record}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
-    # Ctrl+C in the terminal: close the window cleanly (settings saved, parties stopped).
-    # Python only runs signal handlers between bytecodes, so a timer lets it in regularly.
-    def on_sigint(signum: int, frame: FrameType | None) -> None:
-        QTimer.singleShot(0, window.close)
-
-    previous = signal.signal(signal.SIGINT, on_sigint)
-    ticker = QTimer()
-    ticker.setInterval(SIGNAL_POLL_MS)
-    ticker.timeout.connect(lambda: None)
-    ticker.start()
-    try:
-        app.exec()
-    finally:
-        ticker.stop()
-        signal.signal(signal.SIGINT, previous)
+    run_until_closed(app, window)  # Ctrl+C closes the window cleanly
     return session.code

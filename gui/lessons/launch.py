@@ -9,9 +9,7 @@ app quits with 0, or 1 if the video could not be written.
 
 from __future__ import annotations
 
-import signal
 import sys
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from engine.cli.inputs import InputError, check_writable
@@ -25,7 +23,6 @@ if TYPE_CHECKING:
 
 START_DELAY_MS = 400  # the recording shows the first step's opening frames
 END_HOLD_MS = 1500  # the end card stays this long before a scripted lesson quits
-SIGNAL_POLL_MS = 200
 
 
 def launch_lesson(options: LessonWindowOptions) -> int:
@@ -128,6 +125,7 @@ def _run(options: LessonWindowOptions, lesson: Lesson) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from gui.app.event_loop import run_until_closed
     from gui.lessons.window import LessonWindow
     from gui.style.theme import apply_theme
 
@@ -156,17 +154,5 @@ def _run(options: LessonWindowOptions, lesson: Lesson) -> int:
         window.show()
     QTimer.singleShot(0, session.begin)
 
-    def on_sigint(signum: int, frame: FrameType | None) -> None:
-        QTimer.singleShot(0, window.close)
-
-    previous = signal.signal(signal.SIGINT, on_sigint)
-    ticker = QTimer()
-    ticker.setInterval(SIGNAL_POLL_MS)
-    ticker.timeout.connect(lambda: None)
-    ticker.start()
-    try:
-        app.exec()
-    finally:
-        ticker.stop()
-        signal.signal(signal.SIGINT, previous)
+    run_until_closed(app, window)  # Ctrl+C closes the window cleanly
     return session.code

@@ -3,34 +3,19 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QMenu, QToolButton
+from PySide6.QtWidgets import QMenu, QToolButton
 from pytestqt.qtbot import QtBot
 
 from engine.scenario.presets import load_preset
-from gui.style.theme import apply_theme
 from gui.window.action_table import ACTIONS, MENU_BAR, keyboard_map, keyboard_map_markdown
 from gui.window.main_window import MainWindow
-from gui.window.settings import open_settings
 from tests.paths import ROOT
 
 RUN_MS = 30_000
-
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    win = MainWindow(open_settings(tmp_path / "s.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app, "light")
 
 
 def test_every_row_is_well_formed_and_no_key_is_bound_twice() -> None:

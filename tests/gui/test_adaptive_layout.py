@@ -8,19 +8,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QFontMetricsF, QImage
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from engine.model.view_model import RunViewModel
 from engine.scenario.presets import list_presets, load_preset
 from gui.lanes.layout import ROW_PER_TEXT, LayoutKind
-from gui.style.theme import apply_theme
 from gui.window.main_window import DEFAULT_SIZE, MainWindow
 from gui.window.placement import fits, fitted_size
 from gui.window.settings import open_settings
@@ -36,18 +33,6 @@ EXPECTED = {
     info.name: LayoutKind.TILES if info.name in CROWDS else LayoutKind.ROWS
     for info in list_presets()
 }
-
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    win = MainWindow(open_settings(tmp_path / "s.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app, "light")
 
 
 def on_stage(qtbot: QtBot, window: MainWindow, size: tuple[int, int], preset: str) -> None:

@@ -4,11 +4,6 @@ stuck barrier counts down to what the app will do, and Cannot run shows over the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from engine.core.events import Event
@@ -16,9 +11,7 @@ from engine.model.view_model import RunViewModel
 from gui.lanes.failure import alert_hint
 from gui.lanes.ghosts import ghost_count
 from gui.lanes.overlay import PAST_STAGE_STRENGTH, banner_strength, banner_title, header_label
-from gui.style.theme import apply_theme
 from gui.window.main_window import MainWindow
-from gui.window.settings import open_settings
 
 T0 = 5_000_000_000
 S = 1_000_000_000
@@ -69,18 +62,6 @@ def test_a_stuck_barrier_counts_down_to_what_the_app_does() -> None:
     )
     assert alert_hint(model, T0 + 3 * S) == "Abort (A) now, or the app aborts in 2.0 s"
     assert alert_hint(model) == "Abort (A) ends the wait now"  # no clock: no countdown
-
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    win = MainWindow(open_settings(tmp_path / "s.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app, "light")
 
 
 def test_the_status_strip_says_the_stage_in_the_headers_words(window: MainWindow) -> None:
