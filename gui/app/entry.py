@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line, then run a headless command or open the GUI; the exit code."""
     options = parse_command_line(sys.argv[1:] if argv is None else argv)
     if isinstance(options, LessonWindowOptions):
-        from gui.lessons.launch import launch_lesson
+        from gui.app.lesson_launch import launch_lesson
 
         return launch_lesson(options)
     if isinstance(options, GuiOptions):

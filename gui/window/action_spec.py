@@ -21,13 +21,13 @@ from PySide6.QtWidgets import QStyle
 from gui.analysis.feature import AnalysisFeature
 from gui.features.exports import Exports
 from gui.features.failure_actions import FailureCommands
-from gui.features.lessons import LessonLauncher
 from gui.features.presentation import Presentation
 from gui.features.recent_files import MenuEntry, RecentFiles
 from gui.features.replay_bar import ReplayBar
 from gui.features.run_commands import RunCommands
 from gui.features.scenario_files import ScenarioFiles
 from gui.features.trace_mode import TraceMode
+from gui.lessons.menu import LessonLauncher
 from gui.run.state import RunState
 
 

@@ -29,7 +29,6 @@ from gui.editor.panel import ScenarioPanel
 from gui.features.exports import Exports
 from gui.features.failure_actions import FailureCommands
 from gui.features.host import APP_NAME, Host
-from gui.features.lessons import LessonLauncher
 from gui.features.presentation import Look, Presentation
 from gui.features.recent_files import RecentFiles, RecentKind
 from gui.features.replay_bar import ReplayBar
@@ -38,6 +37,7 @@ from gui.features.scenario_files import ScenarioFiles
 from gui.features.settings_store import SettingsStore
 from gui.features.trace_mode import TraceMode
 from gui.lanes.view import LanesView
+from gui.lessons.menu import LessonLauncher
 from gui.run.controller import RunController, warm_up
 from gui.run.state import read_run_state
 from gui.window import settings as ws
