@@ -64,8 +64,6 @@ class RunCommands(QObject):
             return False
         options = self._options
         try:
-            if options.presenter_gate:  # the gate waits for a human: no timeout
-                scenario = scenario.replace(timeout=None)
             return self.controller.start(
                 scenario,
                 self.panel.speed(),

@@ -49,6 +49,8 @@ class Runner(Source):
         step_stages: bool = False,
     ) -> None:
         super().__init__(events_path)
+        if presenter_gate:  # the gate waits for a human (a room answering): no timeout
+            scenario = scenario.replace(timeout=None)
         self.scenario = scenario
         self.speed = speed
         self.seed, self.plan = scaled_plan(scenario, speed, seed)

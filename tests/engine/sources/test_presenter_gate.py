@@ -40,6 +40,24 @@ def test_the_gate_opens_only_when_the_presenter_presses_g() -> None:
     assert presenter_arrive.pid != runner.events[0].pid  # a real party process, not the GUI
 
 
+def test_a_gated_run_has_no_timeout_however_long_the_room_takes() -> None:
+    """A lesson asks the room while the gate holds: the scenario's timeout (15 ms here, the
+    dungeon's own 10 s in a lesson) must not break the barrier under the presenter."""
+    runner = Runner(load_preset("launch").replace(timeout=0.3), speed=20, presenter_gate=True)
+    assert runner.timeout is None
+    runner.start()
+    seen: list[Event] = []
+    collect_until(runner, seen, lambda s: count(s, "arrive") == 3)
+    seen += runner.wait_events(1.0)  # the room thinks for over three timeouts
+    seen += runner.wait_events(0.5)
+    assert count(seen, "broken") == 0 and count(seen, "release") == 0
+    runner.release_gate()
+    assert runner.join(20)
+    assert runner.outcome is not None and runner.outcome.exit_code == 0
+    start = next(e for e in runner.events if e.kind == "run_start")
+    assert start.get("timeout") is None
+
+
 def test_extra_presses_do_not_open_future_gates() -> None:
     runner = Runner(load_preset("two-rounds"), speed=20, presenter_gate=True)
     runner.start()
