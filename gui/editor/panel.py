@@ -42,6 +42,7 @@ from gui.editor.binding import (
 )
 from gui.editor.fields import ERROR_ICON, INVALID_STYLE
 from gui.editor.form import MAX_SPEED, MIN_SPEED, ScenarioForm
+from gui.editor.wheel_guard import guard_wheel
 from gui.style.palette import BROKEN_COLOUR
 
 BANNER_STYLE = f"""
@@ -75,6 +76,7 @@ class ScenarioPanel(QWidget):
         self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll_area.setWidget(self.form)
+        self._wheel_guard = guard_wheel(self.form)  # the wheel scrolls the form, edits nothing
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
