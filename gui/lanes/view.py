@@ -36,6 +36,8 @@ from gui.lanes.tiles import paint_tiles, tile_tooltip
 LaneOverlay = Callable[[QPainter, LaneGeometry, RunViewModel, int], None]
 BACKGROUND = QColor("#FFFFFF")
 MIN_HEIGHT = 260
+# a failure's banner left three desk rows ~10 px each at 1280×720 (pills shrunk to dots)
+READABLE_BADGE_PX = 13
 NOTICE_NS = 12_000_000_000  # how long "Cannot run: …" stays over the lanes
 NOTICE_HINT = "the editor marks the field (F11 leaves presentation mode)"
 EMPTY_HINT = "Choose a scenario on the left, then press Run (Ctrl+R)."
@@ -155,7 +157,8 @@ class LanesView(QWidget):
         if g.kind != LayoutKind.ROWS:
             wanted = MIN_HEIGHT
         else:
-            per_row = g.badge_font.pixelSize() * ROW_PER_TEXT
+            # at the desk text follows the row down; below a readable size the rows grow
+            per_row = max(g.badge_font.pixelSize(), READABLE_BADGE_PX) * ROW_PER_TEXT
             short = (per_row - g.row_h) * (g.rows + g.ghosts)
             wanted = MIN_HEIGHT if short <= 0 else g.height + int(short + 1)
         window = self.window()

@@ -40,7 +40,8 @@ from gui.style.palette import (
 )
 
 MAX_LINES = 20_000
-EMPTY_HINT = "Press Run (Ctrl+R or Space): the story of the run appears here, line by line."
+# one short line: the placeholder shows only its first line, and the column may be narrow
+EMPTY_HINT = "Press Run (Ctrl+R): the story starts here."
 TEXT_PT = 14
 RUN_COLOUR = "#333333"
 TIME_COLOUR = "#8A8A8A"
@@ -105,7 +106,9 @@ class NarrativeLog(QTextEdit):
         self.setUndoRedoEnabled(False)
         self.document().setMaximumBlockCount(MAX_LINES)
         self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
-        self.setWordWrapMode(QTextOption.WrapMode.WordWrap)  # never inside a word
+        # between words; inside a word only when the word alone is wider than the column
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setCursorWidth(0)  # read-only: a blinking caret would only distract
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse

@@ -117,6 +117,10 @@ class MainWindow(QMainWindow):
         self._place_default()
         self._split_remembered = False  # the user's own split between lanes and story
         self._restore()
+        # until the user drags it, the app keeps the story's share through every resize (a
+        # window manager resizes the window after it is shown, and the split scales 3:1)
+        self._story_ours = not self._split_remembered
+        self.main_split.splitterMoved.connect(self._user_moved_the_split)
         self._show_speed()
         self._preview()
         self._refresh_state()
@@ -217,8 +221,7 @@ class MainWindow(QMainWindow):
 
     def _build_timeline(self) -> None:
         self.timeline  # noqa: B018 - the property builds it
-        if not self._split_remembered and not self.features.presentation.active:
-            self._give_the_story_room()
+        self._give_the_story_room()
         self._layout_at_open = self._layout()  # shown and settled: what the user starts from
         warm_up()  # and the run path's imports, so the first Run does not wait for them
 
@@ -226,9 +229,14 @@ class MainWindow(QMainWindow):
         """A first start remembers no split, and the docks take their width first: beside the
         wait-state pane the story was left ~300 px, a line wrapping every two words.  It gets
         a third of the centre, at least STORY_MIN_PX where the centre can spare it."""
+        if not self._story_ours or self.features.presentation.active:
+            return  # the user's split (moved or remembered), or the stage's own shares
         total = sum(self.main_split.sizes())
         story = max(int(total * STORY_SHARE), min(STORY_MIN_PX, total // 2))
-        self.main_split.setSizes([total - story, story])
+        self.main_split.setSizes([total - story, story])  # the lanes keep their minimum
+
+    def _user_moved_the_split(self) -> None:
+        self._story_ours = False
 
     @property
     def has_timeline(self) -> bool:
@@ -250,6 +258,8 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        if self._story_ours and self.has_timeline:  # once the splitter has its new width
+            QTimer.singleShot(0, self, self._give_the_story_room)
         self.features.presentation.set_stage_height(self.height())  # on stage, text follows
         self.toolbars.fit()
         self.stage.share()  # on stage: the lanes' and the story's shares of the new size
