@@ -217,7 +217,8 @@ def missing_line(report: MissingReport, several_barriers: bool = False) -> str:
     if more > 0:
         shown.append(f"{more} more")
     if report.absent:
-        shown.append(f"{report.absent} that no process will ever be")
+        parties = "party" if report.absent == 1 else "parties"
+        shown.append(f"{report.absent} {parties} that no process will ever be")
     who = ", ".join(shown) or "nobody that can come"
     return f"Who is missing: {label} has waited {report.waited_ns / 1e9:.1f} s for {who}."
 

@@ -189,9 +189,10 @@ class MissingPanel(QWidget):
             names = ", ".join(esc(p.name) for p in more[:12])
             blocks.append(f"<p>… and {len(more)} more: {names}{'…' if len(more) > 12 else ''}</p>")
         if report.absent:
+            parties = "party" if report.absent == 1 else "parties"
             blocks.append(
-                f"<p>{report.absent} more that no process will ever be "
-                "(the barrier needs them).</p>"
+                f"<p>{report.absent} more {parties} that no process will ever be "
+                "(the barrier counts them).</p>"
             )
         self._set(title, "".join(blocks))
 

@@ -59,6 +59,7 @@ class ScenarioPanel(QWidget):
     scenario_changed = Signal()
     speed_changed = Signal(float)
     edited_changed = Signal(bool)  # the editor now differs (or no longer) from what was loaded
+    problem_shown = Signal(str)  # a problem is marked here: the window brings the editor forward
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +126,7 @@ class ScenarioPanel(QWidget):
     def _show_banner(self, message: str) -> None:
         self.banner_label.setText(f"{ERROR_ICON}  {message}")
         self.banner.show()
+        self.problem_shown.emit(message)
 
     # ----- wiring ---------------------------------------------------------------------------
     def _connect(self) -> None:
@@ -289,6 +291,7 @@ class ScenarioPanel(QWidget):
             model.mark_error(row, columns, message)
             self.form.party_editor.view.scrollTo(model.index(row, columns[0]))
         slot.show_error(message)
+        self.problem_shown.emit(message)
         self.scroll_area.ensureWidgetVisible(slot.content)
         # once the label is laid out, bring it (not just the top of its control) into view
         QTimer.singleShot(0, self, lambda: self.scroll_area.ensureWidgetVisible(slot.error_label))

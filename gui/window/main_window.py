@@ -28,7 +28,7 @@ from gui.analysis.feature import AnalysisFeature
 from gui.editor.panel import ScenarioPanel
 from gui.features.exports import Exports
 from gui.features.failure_actions import FailureCommands
-from gui.features.host import APP_NAME, Host
+from gui.features.host import APP_NAME, MESSAGE_MS, Host
 from gui.features.presentation import Look, Presentation
 from gui.features.recent_files import RecentFiles, RecentKind
 from gui.features.replay_bar import ReplayBar
@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         c.run_finished.connect(self._on_run_finished)
         self.panel.scenario_changed.connect(self._preview)
         self.panel.edited_changed.connect(lambda _edited: self._show_title())
+        self.panel.problem_shown.connect(self._show_scenario_problem)
         f.files.file_used.connect(lambda path: f.recent.add(RecentKind.SCENARIO, path))
         f.replay.log_opened.connect(lambda path: f.recent.add(RecentKind.EVENT_LOG, path))
         f.recent.changed.connect(self.commands.sync_entries)
@@ -192,6 +193,14 @@ class MainWindow(QMainWindow):
             f.analysis.shown_changed,
         ):
             changed.connect(lambda *_: self.commands.sync_checks())
+
+    def _show_scenario_problem(self, message: str) -> None:
+        """The editor marked a problem: its tab comes to the front (the wait-state pane may
+        have hidden it) and the status line says it, so File → Open never seems to do
+        nothing."""
+        if not self.features.presentation.active:
+            self.dock.raise_()
+        self.statusBar().showMessage(f"⚠ {message}", MESSAGE_MS)
 
     # ------------------------------------------------------------------ commands
     def run(self) -> bool:

@@ -93,6 +93,26 @@ def test_a_first_start_gives_the_story_room_and_a_remembered_split_is_kept(
     assert abs(again.main_split.sizes()[1] - 300) <= 2
 
 
+def test_a_scenario_problem_brings_the_editor_forward_and_says_it(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = make_window(qtbot, tmp_path / "s.ini")
+    window.show()
+    qtbot.waitExposed(window)
+    window.features.analysis.set_shown(True)  # the wait-state tab in front of the editor
+
+    def editor_in_front() -> bool:  # a tab behind another is "visible" but shows nothing
+        return not window.dock.visibleRegion().isEmpty()
+
+    qtbot.waitUntil(lambda: not editor_in_front())
+    bad = tmp_path / "typo.toml"
+    bad.write_text('name = "T"\nstagse = 2\n[[party]]\nname = "A"\n', encoding="utf-8")
+    assert not window.features.files.open_path(bad)
+    qtbot.waitUntil(editor_in_front)  # the banner is where the user looks
+    message = window.statusBar().currentMessage()
+    assert message.startswith("⚠") and "stagse" in message
+
+
 def shown_title(window: MainWindow) -> str:
     """The title as the title bar shows it (Qt turns "[*]" into "*" while modified)."""
     handle = window.windowHandle()

@@ -106,7 +106,7 @@ def test_a_barrier_with_more_parties_than_processes_counts_the_ones_that_do_not_
     report = model.missing(5 * S)
     assert report is not None and report.parties == () and report.absent == 1
     model.note_missing(5 * S)
-    assert model.log[-1].text.endswith("waited 4.9 s for 1 that no process will ever be.")
+    assert model.log[-1].text.endswith("waited 4.9 s for 1 party that no process will ever be.")
 
 
 def test_a_bad_threshold_is_refused() -> None:
