@@ -52,6 +52,12 @@ def apps() -> Iterator[list[subprocess.Popen[str]]]:
         proc.stdout.close()
 
 
+def hang_up_as_a_terminal_does() -> None:
+    """SIGHUP's own action (end the app) in the child, whatever this test run inherited: a
+    suite started under `nohup` passes SIGHUP on ignored, and the app would never hear it."""
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 def app(apps: list[subprocess.Popen[str]], args: list[str], tmp: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "TMPDIR": str(tmp), "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen(
@@ -61,6 +67,7 @@ def app(apps: list[subprocess.Popen[str]], args: list[str], tmp: Path) -> subpro
         text=True,
         cwd=ROOT,
         env=env,
+        preexec_fn=hang_up_as_a_terminal_does,
     )
     apps.append(proc)
     return proc
