@@ -12,6 +12,8 @@ reads as news beside the next stage's counter.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
@@ -40,6 +42,7 @@ WAITING_HINT = "the barrier action runs here, in the last party to arrive"
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 CENTRE = Qt.AlignmentFlag.AlignCenter
 NOTE_COLOURS = {NoteTone.BROKEN: BROKEN_COLOUR, NoteTone.DIED: DIED_COLOUR}
+MIN_LINE_SHRINK = 0.6  # an action message shrinks this far at most, then it is cut
 
 
 def with_alpha(colour: str | QColor, alpha: float) -> QColor:
@@ -251,11 +254,27 @@ def paint_banner(p: QPainter, g: LaneGeometry, model: RunViewModel, now_ns: int)
     top_half = QRectF(
         inner.left(), inner.top() + inner.height() * 0.06, inner.width(), inner.height() * 0.56
     )
-    x = _draw_run(p, g.banner_font, title, top_half, with_alpha(title_ink, strength))
+    font = fitted_line_font(
+        g.banner_font, [title, message], top_half.width() - 12 * g.scale, g.style.min_text_px
+    )
+    x = _draw_run(p, font, title, top_half, with_alpha(title_ink, strength))
     top_half.setLeft(x + 12 * g.scale)
-    _draw_run(p, g.banner_font, message, top_half, with_alpha(colours.text, strength))
+    _draw_run(p, font, message, top_half, with_alpha(colours.text, strength))
     bottom_half = QRectF(inner.left(), top_half.bottom(), inner.width(), inner.height() * 0.34)
     _draw_run(p, g.small_font, sub, bottom_half, with_alpha(colours.muted, strength))
+
+
+def fitted_line_font(font: QFont, runs: list[str], width: float, floor_px: float) -> QFont:
+    """`font`, made smaller (down to MIN_LINE_SHRINK of it, never below the stage's text
+    floor) until `runs` fit `width` side by side: the action's message is the line the room
+    came for, so it shrinks a little before it is cut short ("🚀 All systems go! L…" in a
+    1280 px window)."""
+    needed = sum(QFontMetricsF(font).horizontalAdvance(run) for run in runs)
+    if needed <= width or needed <= 0:
+        return font
+    ratio = max(width / needed, MIN_LINE_SHRINK)
+    px = math.floor(font.pixelSize() * ratio)  # whole pixels, rounded down: it must fit
+    return sized_font(font, max(px, floor_px), font.bold())
 
 
 def _draw_run(p: QPainter, font: QFont, text: str, rect: QRectF, colour: QColor) -> float:
