@@ -16,7 +16,7 @@ from typing import Any
 from engine.core.events import Event
 from engine.model.stage_records import StageKey
 from engine.model.wait_states.metrics import RunWaitStates, StageWaitStates, analyse_events
-from engine.model.wait_states.what_if import WhatIf, rank_what_ifs
+from engine.model.wait_states.what_if import WhatIf, broke, rank_what_ifs
 
 WORTH_FIXING = 0.8  # POP's rule of thumb for load balance
 MAX_STAGE_LINES = 30  # longer runs list their first stages; the JSON keeps them all
@@ -182,6 +182,8 @@ def report_text(states: RunWaitStates, names: Names, what_ifs: Sequence[WhatIf])
     if what_ifs:
         rows.append("What if:")
         rows += [f"  {describe_what_if(w, names, states.several_barriers)}" for w in what_ifs]
+    elif broke(states):
+        rows.append("What if: none — the barrier broke, so the break ended the run, not the work.")
     else:
         rows.append("What if: no change of one party's work or of balance would end it sooner.")
     return "\n".join(rows)

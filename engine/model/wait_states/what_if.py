@@ -271,12 +271,20 @@ class WhatIfModel:
     def rank(self, count: int = 3, factor: float = SPEED_UP) -> list[WhatIf]:
         """The `count` what-ifs that save the most time (only those that save any): perfect
         balance, and each party of the critical path with its work times `factor`; the ones
-        returned carry their spans."""
+        returned carry their spans.  None for a run whose barrier broke: a timeout or an abort
+        ended it, not its work, so no work time would have ended it sooner."""
+        if broke(self.states):
+            return []
         candidates = [self.evaluate(balanced=True, spans=False)]
         candidates += [self.one_party(p, factor) for p in sorted(set(self.states.critical_path))]
         useful = [w for w in candidates if w.saving_ns > 0]
         useful.sort(key=lambda w: (-w.saving_ns, w.kind != "balance", w.party or 0))
         return [self.evaluate(w.factors, balanced=w.kind == "balance") for w in useful[:count]]
+
+
+def broke(states: RunWaitStates) -> bool:
+    """Some stage of the run broke (its barrier was aborted or timed out)."""
+    return any(s.outcome == "broken" for s in states.stages)
 
 
 def evaluate_factors(states: RunWaitStates, factors: Mapping[int, float]) -> WhatIf:
