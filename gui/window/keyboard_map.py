@@ -9,7 +9,7 @@ have focus.  Everywhere else in the window the single-key shortcuts work.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -17,13 +17,16 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QLabel,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from gui.window.action_spec import ActionSpec
 from gui.window.action_table import ACTIONS, keyboard_map
+from gui.window.placement import available_rect, fitted_size
 
 
 def single_keys(specs: tuple[ActionSpec, ...] = ACTIONS) -> frozenset[str]:
@@ -80,8 +83,14 @@ class ShortcutsDialog(QDialog):
         self.table.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
+        scroll = QScrollArea()  # a 720 px screen is shorter than the map: Close stays on it
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.table)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(22, 18, 22, 16)
-        layout.addWidget(self.table)
+        layout.addWidget(scroll)
         layout.addWidget(buttons)
-        self.resize(680, 740)
+        screen = parent.screen() if parent is not None else None
+        self.resize(fitted_size(QSize(680, 740), available_rect(screen)))

@@ -23,7 +23,7 @@ from gui.window.placement import fits, fitted_size
 from gui.window.settings import open_settings
 from tests.conftest import SCREENS
 from tests.gui.probes import painted_geometry
-from tests.paths import MAIN
+from tests.paths import MAIN, ROOT
 
 SIZES = [(1024, 768), (1280, 720), (1920, 1080)]  # logical; 3840×2160 @2× is 1920×1080
 CROWDS = {"crowd"}
@@ -155,3 +155,28 @@ def test_present_theme_and_size_apply_to_a_screenshot(tmp_path: Path) -> None:
 def test_a_4k_screen_at_twice_the_density_shows_the_1080p_stage_sharply(tmp_path: Path) -> None:
     image = shot(tmp_path, "3840x2160.json", scale="2")
     assert (image.width(), image.height()) == (3840, 2160)  # full screen, every pixel drawn
+
+
+DIALOG_PROBE = """
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from gui.window.main_window import MainWindow
+from gui.window.settings import open_settings
+window = MainWindow(open_settings({settings!r}))
+window.show()
+dialog = window.show_shortcuts()
+app.processEvents()
+print(dialog.frameGeometry().height(), window.screen().availableGeometry().height())
+"""
+
+
+def test_the_shortcuts_dialog_fits_a_720_screen(tmp_path: Path) -> None:
+    """F1 on a 1280×720 projector: the map scrolls, and Close is on the screen."""
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={SCREENS / '1280x720.json'}")
+    code = DIALOG_PROBE.format(settings=str(tmp_path / "s.ini"))
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    dialog_h, screen_h = (int(v) for v in done.stdout.split()[-2:])
+    assert 0 < dialog_h <= screen_h
