@@ -28,6 +28,7 @@ from gui.lessons.look import THEME_COLOURS, unit
 from gui.lessons.prompt_card import PromptCard, PromptView
 
 DEFAULT_SIZE = (1280, 720)
+SCREEN_MARGIN = 0.94  # as the main window's placement leaves (gui/window/placement.py)
 CODE_SHARE = 0.40  # of the body's width, when the code is shown
 NEXT_KEYS = (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space)
 BACK_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_PageUp)
@@ -290,9 +291,13 @@ class LessonWindow(QWidget):
 
 
 def fitting_size(wanted: tuple[int, int]) -> tuple[int, int]:
-    """`wanted`, shrunk to the screen's available area if that is smaller."""
+    """`wanted`, shrunk to the screen's available area less a title bar and a border (a
+    1280×720 window on a 720 px screen lost its caption's last line below the edge)."""
     screen = QGuiApplication.primaryScreen()
     if screen is None:
         return wanted
     room = screen.availableGeometry()
-    return min(wanted[0], room.width()), min(wanted[1], room.height())
+    return (
+        min(wanted[0], int(room.width() * SCREEN_MARGIN)),
+        min(wanted[1], int(room.height() * SCREEN_MARGIN)),
+    )
