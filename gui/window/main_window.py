@@ -48,6 +48,7 @@ from gui.window.placement import available_rect, centred, fits, fitted_size, min
 from gui.window.qactions import BoundActions
 from gui.window.stage_layout import StageLayout
 from gui.window.status_strip import StatusStrip
+from gui.window.story_share import StoryShare
 from gui.window.toolbars import Toolbars
 
 if TYPE_CHECKING:
@@ -57,8 +58,6 @@ if TYPE_CHECKING:
 # window appears sooner; anything that asks for it earlier simply builds it then.
 TIMELINE_DELAY_MS = 100
 
-STORY_SHARE = 0.34  # of the centre, on a first start (the lanes keep the rest)
-STORY_MIN_PX = 380  # the longest story lines ("… Why: …") wrap at most once or twice
 DEFAULT_SIZE = (1600, 1000)  # shrunk to the screen when it is smaller (gui/window/placement.py)
 MINIMUM_SIZE = (900, 600)  # fits a 1024×768 projector with its title bar
 ABOUT = (
@@ -115,12 +114,8 @@ class MainWindow(QMainWindow):
         self._connect()
         self._apply_look(self.features.presentation.look)
         self._place_default()
-        self._split_remembered = False  # the user's own split between lanes and story
+        self.story = StoryShare(self.main_split, lambda: self.features.presentation.active)
         self._restore()
-        # until the user drags it, the app keeps the story's share through every resize (a
-        # window manager resizes the window after it is shown, and the split scales 3:1)
-        self._story_ours = not self._split_remembered
-        self.main_split.splitterMoved.connect(self._user_moved_the_split)
         self._show_speed()
         self._preview()
         self._refresh_state()
@@ -230,22 +225,9 @@ class MainWindow(QMainWindow):
 
     def _build_timeline(self) -> None:
         self.timeline  # noqa: B018 - the property builds it
-        self._give_the_story_room()
+        self.story.apply()
         self._layout_at_open = self._layout()  # shown and settled: what the user starts from
         warm_up()  # and the run path's imports, so the first Run does not wait for them
-
-    def _give_the_story_room(self) -> None:
-        """A first start remembers no split, and the docks take their width first: beside the
-        wait-state pane the story was left ~300 px, a line wrapping every two words.  It gets
-        a third of the centre, at least STORY_MIN_PX where the centre can spare it."""
-        if not self._story_ours or self.features.presentation.active:
-            return  # the user's split (moved or remembered), or the stage's own shares
-        total = sum(self.main_split.sizes())
-        story = max(int(total * STORY_SHARE), min(STORY_MIN_PX, total // 2))
-        self.main_split.setSizes([total - story, story])  # the lanes keep their minimum
-
-    def _user_moved_the_split(self) -> None:
-        self._story_ours = False
 
     @property
     def has_timeline(self) -> bool:
@@ -267,8 +249,8 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._story_ours and self.has_timeline:  # once the splitter has its new width
-            QTimer.singleShot(0, self, self._give_the_story_room)
+        if self.has_timeline:
+            self.story.apply_soon()
         self.features.presentation.set_stage_height(self.height())  # on stage, text follows
         self.toolbars.fit()
         self.stage.share()  # on stage: the lanes' and the story's shares of the new size
@@ -367,7 +349,7 @@ class MainWindow(QMainWindow):
             sizes = ws.load_bytes(self.settings, f"window/{split.objectName()}")
             if sizes is not None:
                 split.restoreState(sizes)
-                self._split_remembered |= split is self.main_split
+                self.story.ours &= split is not self.main_split  # the user's own split
         ws.restore_scenario_choice(self.settings, self.panel)
         if self.settings.problem:
             self.statusBar().showMessage(f"⚠ Settings: {self.settings.problem}", 12_000)

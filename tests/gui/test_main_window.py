@@ -8,8 +8,9 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from engine.scenario.presets import load_preset
-from gui.window.main_window import STORY_MIN_PX, STORY_SHARE, MainWindow
+from gui.window.main_window import MainWindow
 from gui.window.settings import open_settings
+from gui.window.story_share import STORY_MIN_PX, STORY_SHARE
 from tests.gui.sample_log import short_event_log
 
 
