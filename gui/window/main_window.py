@@ -42,13 +42,13 @@ from gui.run.controller import RunController, warm_up
 from gui.run.state import read_run_state
 from gui.window import settings as ws
 from gui.window.action_spec import Features
+from gui.window.desk_shares import DeskShares
 from gui.window.keyboard_map import ShortcutsDialog, SingleKeyGuard
 from gui.window.log_view import TEXT_PT, NarrativeLog
 from gui.window.placement import available_rect, centred, fits, fitted_size, minimum_for
 from gui.window.qactions import BoundActions
 from gui.window.stage_layout import StageLayout
 from gui.window.status_strip import StatusStrip
-from gui.window.story_share import StoryShare
 from gui.window.toolbars import Toolbars
 
 if TYPE_CHECKING:
@@ -114,7 +114,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self._apply_look(self.features.presentation.look)
         self._place_default()
-        self.story = StoryShare(self.main_split, lambda: self.features.presentation.active)
+        self.shares = DeskShares(
+            self.main_split, self.live_split, lambda: self.features.presentation.active
+        )
         self._restore()
         self._show_speed()
         self._preview()
@@ -225,7 +227,7 @@ class MainWindow(QMainWindow):
 
     def _build_timeline(self) -> None:
         self.timeline  # noqa: B018 - the property builds it
-        self.story.apply()
+        self.shares.apply()
         self._layout_at_open = self._layout()  # shown and settled: what the user starts from
         warm_up()  # and the run path's imports, so the first Run does not wait for them
 
@@ -250,7 +252,7 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.has_timeline:
-            self.story.apply_soon()
+            self.shares.apply_soon()
         self.features.presentation.set_stage_height(self.height())  # on stage, text follows
         self.toolbars.fit()
         self.stage.share()  # on stage: the lanes' and the story's shares of the new size
@@ -349,7 +351,7 @@ class MainWindow(QMainWindow):
             sizes = ws.load_bytes(self.settings, f"window/{split.objectName()}")
             if sizes is not None:
                 split.restoreState(sizes)
-                self.story.ours &= split is not self.main_split  # the user's own split
+                self.shares.give_up(split)  # the user's own split, from last time
         ws.restore_scenario_choice(self.settings, self.panel)
         if self.settings.problem:
             self.statusBar().showMessage(f"⚠ Settings: {self.settings.problem}", 12_000)

@@ -8,9 +8,9 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from engine.scenario.presets import load_preset
+from gui.window.desk_shares import LANES_SHARE, STORY_MIN_PX, STORY_SHARE
 from gui.window.main_window import MainWindow
 from gui.window.settings import open_settings
-from gui.window.story_share import STORY_MIN_PX, STORY_SHARE
 from tests.gui.sample_log import short_event_log
 
 
@@ -74,17 +74,28 @@ def test_closing_on_stage_remembers_the_desk_layout(qtbot: QtBot, tmp_path: Path
     assert not again.features.presentation.active
 
 
-def test_a_first_start_gives_the_story_room_and_a_remembered_split_is_kept(
+def test_a_first_start_gives_story_and_lanes_room_and_a_remembered_split_is_kept(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
     settings = tmp_path / "s.ini"
     window = make_window(qtbot, settings)
-    window.resize(1600, 1000)
+    window.resize(1280, 720)
     window.show()
     qtbot.waitUntil(lambda: window.has_timeline)
+    window.resize(1600, 1000)  # as a window manager does after the first show
+
+    def shared() -> bool:  # the shares follow a resize on the next turn of the event loop
+        lanes, story = window.main_split.sizes()
+        above, below = window.live_split.sizes()
+        return (
+            lanes + story > 1000
+            and story >= min(STORY_MIN_PX, (lanes + story) // 2)
+            and story >= int((lanes + story) * STORY_SHARE) - 1
+            and abs(above - (above + below) * LANES_SHARE) <= 2  # lanes before the timeline
+        )
+
+    qtbot.waitUntil(shared)
     lanes, story = window.main_split.sizes()
-    assert story >= min(STORY_MIN_PX, (lanes + story) // 2)
-    assert story >= int((lanes + story) * STORY_SHARE) - 1
     window.main_split.setSizes([lanes + story - 300, 300])  # the user wants a narrow story
     window.close()
     again = make_window(qtbot, settings)
