@@ -56,6 +56,7 @@ class LanesView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._model: RunViewModel | None = None
+        self._grown_for: tuple[object, ...] | None = None  # the lanes the minimum was set for
         self._now_ns = 0
         self._key: tuple[object, ...] | None = None
         self._geometry: LaneGeometry | None = None
@@ -148,12 +149,17 @@ class LanesView(QWidget):
             )  # fmt: skip
             self._rows = RowPainter(self._geometry)
             self._key = key
-            self._grow_to_hold(self._geometry)
+            self._grow_to_hold(self._geometry, key[2:])  # what is shown, whatever the size
         return self._geometry, self._rows
 
-    def _grow_to_hold(self, g: LaneGeometry) -> None:
+    def _grow_to_hold(self, g: LaneGeometry, shown: tuple[object, ...]) -> None:
         """Rows that cannot hold their pills at this height ask for more (the timeline below
-        gives it up): text never shrinks below the floor, so the lanes grow instead."""
+        gives it up): text never shrinks below the floor, so the lanes grow instead.
+
+        While the same lanes are shown the minimum only rises: lowering it once the rows fit
+        let the splitter take the room back, the rows asked again, and the two took turns at
+        full CPU (a failure banner at 1280×720).  New lanes (a new run, the banner gone) start
+        from MIN_HEIGHT again."""
         if g.kind != LayoutKind.ROWS:
             wanted = MIN_HEIGHT
         else:
@@ -161,6 +167,9 @@ class LanesView(QWidget):
             per_row = max(g.badge_font.pixelSize(), READABLE_BADGE_PX) * ROW_PER_TEXT
             short = (per_row - g.row_h) * (g.rows + g.ghosts)
             wanted = MIN_HEIGHT if short <= 0 else g.height + int(short + 1)
+        if shown == self._grown_for:
+            wanted = max(wanted, self.minimumHeight())
+        self._grown_for = shown
         window = self.window()
         wanted = min(wanted, int(window.height() * 0.8)) if window is not self else wanted
         if wanted != self.minimumHeight() and wanted >= MIN_HEIGHT:

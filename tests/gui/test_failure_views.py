@@ -217,3 +217,26 @@ def test_a_key_types_in_a_text_field_and_aborts_elsewhere(qtbot: QtBot, window: 
         QTest.keyClick(window.lanes, Qt.Key.Key_A)
         assert aborted == [True]
     assert window.model.status == "broken"
+
+
+@pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)$")
+def test_lanes_that_grew_for_a_banner_keep_their_room_while_it_shows(qtbot: QtBot) -> None:
+    """A failure banner made short desk rows ask for more height; once given it, they must not
+    hand it back (the splitter took it again, they asked again: a loop at full CPU)."""
+    from gui.lanes.view import MIN_HEIGHT, LanesView
+    from tests.engine.model.failure_runs import TIMEOUT_RUN, model_of
+
+    view = LanesView()
+    qtbot.addWidget(view)
+    view.resize(480, MIN_HEIGHT)
+    view.show()
+    model = model_of(TIMEOUT_RUN)
+    view.update_from(model, TIMEOUT_RUN[-1].t_ns)
+    qtbot.waitUntil(lambda: view.minimumHeight() > MIN_HEIGHT)  # too short: the rows ask
+    grown = view.minimumHeight()
+    view.resize(480, grown)  # the splitter gives them the room; now the rows fit
+    for frame in range(5):  # a few frames of the same banner
+        view.update_from(model, TIMEOUT_RUN[-1].t_ns + frame)
+        view.repaint()
+        QTest.qWait(0)  # let the view's deferred minimum land (a zero-length turn, no delay)
+    assert view.minimumHeight() >= grown
