@@ -105,4 +105,4 @@ def legend_html(broken: bool, died: bool) -> str:
         items.append(item(BROKEN_COLOUR, "✖", "broken"))
     if died:
         items.append(item(DIED_COLOUR, "☠", "ended"))
-    return "&nbsp;&nbsp;&nbsp;&nbsp;".join(items)
+    return "&nbsp;&nbsp;&nbsp; ".join(items)  # a narrow timeline wraps between items

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QCursor
+from PySide6.QtGui import QCursor, QResizeEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from engine.model.view_model import RunViewModel
@@ -33,6 +33,7 @@ MIN_VIEW_S = 1.0
 # frame): ViewBox.setRange re-lays out both axes and fans out to a dozen slots, ~6 ms a call.
 FOLLOW_STEP_S = 0.1
 BAND_LINES = 1.9  # the action band above the lanes is this many text lines tall
+LEGEND_MARGIN_PX = 24  # the legend wraps this much inside the view
 
 
 class TimelineView(pg.PlotWidget):  # type: ignore[misc]
@@ -217,12 +218,30 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
 
     def _fit_party_axis(self) -> None:
         self.party_axis.setWidth(self.look.axis_width(self.party_axis.names))
+        self._wrap_legend()  # the room beside the names changed
 
     def _set_legend(self, flags: tuple[bool, bool]) -> None:
         """The title line: what each colour and mark means ("broken"/"ended" once seen)."""
         self.getPlotItem().setTitle(
             legend_html(*flags), size=self.look.title_size, color=self.look.ink
         )
+        self._wrap_legend()
+        self.resizeEvent(None)  # lay the plot out again at the legend's new height
+
+    def _wrap_legend(self) -> None:
+        """The legend wraps to the plot's width: unwrapped, its one line set the plot's
+        minimum width, and a narrow timeline (1280 px desk) was cut off at the right, the
+        end of the run with it."""
+        plot = self.getPlotItem()
+        if plot is None:  # pyqtgraph resizes the view before it has made the plot
+            return
+        beside = plot.getAxis("left").width()  # the legend stands over the plot, not the names
+        plot.titleLabel.item.setTextWidth(max(self.width() - beside - LEGEND_MARGIN_PX, 120))
+        plot.titleLabel.updateMin()
+
+    def resizeEvent(self, ev: QResizeEvent | None) -> None:
+        self._wrap_legend()  # first: the plot is laid out to the view's width below
+        super().resizeEvent(ev)
 
     def _add_markers(self, model: RunViewModel, t0: int) -> None:
         for marker in model.markers[self._markers_seen :]:
