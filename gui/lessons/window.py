@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.lessons import Lesson, Move, choices, truth
@@ -26,9 +26,9 @@ from gui.lessons.code_pane import CodePane
 from gui.lessons.driver import LessonDriver
 from gui.lessons.look import THEME_COLOURS, unit
 from gui.lessons.prompt_card import PromptCard, PromptView
+from gui.style.placement import available_rect, fitted_size
 
 DEFAULT_SIZE = (1280, 720)
-SCREEN_MARGIN = 0.94  # as the main window's placement leaves (gui/window/placement.py)
 CODE_SHARE = 0.40  # of the body's width, when the code is shown
 NEXT_KEYS = (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space)
 BACK_KEYS = (Qt.Key.Key_Left, Qt.Key.Key_PageUp)
@@ -93,7 +93,8 @@ class LessonWindow(QWidget):
         self.driver.prompt_changed.connect(self._show_prompt)
         self.driver.frame.connect(self._on_frame)
         self.lanes.gate_clicked.connect(self._gate)
-        self.resize(*fitting_size(DEFAULT_SIZE))
+        # inside the screen, with room for a title bar (a 720 px screen cut the caption)
+        self.resize(fitted_size(QSize(*DEFAULT_SIZE), available_rect(self.screen())))
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
@@ -288,16 +289,3 @@ class LessonWindow(QWidget):
     @property
     def unit(self) -> float:
         return unit(self.height())
-
-
-def fitting_size(wanted: tuple[int, int]) -> tuple[int, int]:
-    """`wanted`, shrunk to the screen's available area less a title bar and a border (a
-    1280×720 window on a 720 px screen lost its caption's last line below the edge)."""
-    screen = QGuiApplication.primaryScreen()
-    if screen is None:
-        return wanted
-    room = screen.availableGeometry()
-    return (
-        min(wanted[0], int(room.width() * SCREEN_MARGIN)),
-        min(wanted[1], int(room.height() * SCREEN_MARGIN)),
-    )

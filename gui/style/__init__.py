@@ -1,1 +1,1 @@
-"""Colours, fonts and themes shared by every view."""
+"""Colours, fonts and themes shared by every view, and where a window opens on its screen."""

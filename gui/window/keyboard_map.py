@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.style.placement import available_rect, fitted_size
 from gui.window.action_spec import ActionSpec
 from gui.window.action_table import ACTIONS, keyboard_map
-from gui.window.placement import available_rect, fitted_size
 
 
 def single_keys(specs: tuple[ActionSpec, ...] = ACTIONS) -> frozenset[str]:

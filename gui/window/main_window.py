@@ -40,12 +40,12 @@ from gui.lanes.view import LanesView
 from gui.lessons.menu import LessonLauncher
 from gui.run.controller import RunController, warm_up
 from gui.run.state import read_run_state
+from gui.style.placement import available_rect, centred, fits, fitted_size, minimum_for
 from gui.window import settings as ws
 from gui.window.action_spec import Features
 from gui.window.desk_shares import DeskShares
 from gui.window.keyboard_map import ShortcutsDialog, SingleKeyGuard
 from gui.window.log_view import TEXT_PT, NarrativeLog
-from gui.window.placement import available_rect, centred, fits, fitted_size, minimum_for
 from gui.window.qactions import BoundActions
 from gui.window.stage_layout import StageLayout
 from gui.window.status_strip import StatusStrip
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 # window appears sooner; anything that asks for it earlier simply builds it then.
 TIMELINE_DELAY_MS = 100
 
-DEFAULT_SIZE = (1600, 1000)  # shrunk to the screen when it is smaller (gui/window/placement.py)
+DEFAULT_SIZE = (1600, 1000)  # shrunk to the screen when it is smaller (gui/style/placement.py)
 MINIMUM_SIZE = (900, 600)  # fits a 1024×768 projector with its title bar
 ABOUT = (
     "<h3>Barrier Visualiser</h3><p>Watch a barrier synchronise real processes: each party "

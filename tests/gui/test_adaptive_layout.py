@@ -18,8 +18,8 @@ from pytestqt.qtbot import QtBot
 from engine.model.view_model import RunViewModel
 from engine.scenario.presets import list_presets, load_preset
 from gui.lanes.layout import ROW_PER_TEXT, LayoutKind
+from gui.style.placement import fits, fitted_size
 from gui.window.main_window import DEFAULT_SIZE, MainWindow
-from gui.window.placement import fits, fitted_size
 from gui.window.settings import open_settings
 from tests.conftest import SCREENS
 from tests.gui.probes import painted_geometry
