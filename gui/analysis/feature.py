@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # pyqtgraph (~0.4 s to import) comes with the timeline, after
     from gui.timeline.ghost import Ghost
 
 TEXT_EVERY_S = 0.25  # who-is-missing text refreshes at this pace (its seconds tick)
+STACK_EVERY_S = 2.0  # a missing party is asked again at this pace: its stack is "now", not
+# the moment it was first missed (which may have caught it still starting up)
 DESK_WIDTH = 380
 STAGE_WIDTH = 560
 NO_STACKS = "this source cannot be asked for stacks (a replay, or MPI ranks)"
@@ -80,7 +82,7 @@ class AnalysisFeature(QObject):
         self.on_stage = bool(settings.value("analysis/on_stage", False, type=bool))
         self._desk_shown: bool | None = None  # remembered while presenting
         self.report: MissingReport | None = None
-        self._asked: set[tuple[object, int]] = set()  # (stage key, party) asked for a stack
+        self._asked: dict[tuple[object, int], float] = {}  # (stage key, party): when asked
         self._text_at = 0.0
         self.frames = 0
         self.dock.visibilityChanged.connect(self._visibility)
@@ -159,12 +161,14 @@ class AnalysisFeature(QObject):
             self._text_at = 0.0
         if report is not None:
             wanted = [p.party for p in report.parties if p.alive]
-            new = [p for p in wanted if (report.key, p) not in self._asked]
-            self._asked.update((report.key, p) for p in new)
-            if new:
-                self.fetch(new)
-                if self.shown:  # someone is missing: the pane comes to the front
-                    self.dock.raise_()
+            asked, now = self._asked, time.monotonic()
+            new = [p for p in wanted if (report.key, p) not in asked]
+            due = [p for p in wanted if now - asked.get((report.key, p), now) >= STACK_EVERY_S]
+            self._asked.update(((report.key, p), now) for p in new + due)
+            if new or due:
+                self.fetch(new + due)
+            if new and self.shown:  # someone is missing: the pane comes to the front
+                self.dock.raise_()
         elif self.report is not None:
             self._asked.clear()
         if not self.shown:
