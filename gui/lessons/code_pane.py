@@ -75,6 +75,18 @@ class CodePane(QWidget):
         last = lines.line(LineRole.BARRIER) or len(self.lines)
         return first, min(last, len(self.lines))
 
+    def title_lines(self, font: QFont, width: float) -> tuple[str, int]:
+        """The title as painted in `width` and its number of lines: wrapped onto a second line
+        rather than cut, since its end is what explains a lane the program does not have."""
+        metrics = QFontMetricsF(font)
+        if metrics.horizontalAdvance(self.title) <= width:
+            return self.title, 1
+        words, first = self.title.split(), ""
+        while words and metrics.horizontalAdvance(f"{first} {words[0]}".strip()) <= width:
+            first = f"{first} {words.pop(0)}".strip()
+        rest = metrics.elidedText(" ".join(words), Qt.TextElideMode.ElideRight, width)
+        return (f"{first}\n{rest}" if first else rest), 2
+
     def line_text(self, number: int) -> str:
         return self.lines[number - 1] if 1 <= number <= len(self.lines) else ""
 
@@ -135,15 +147,14 @@ class CodePane(QWidget):
             title_font = QFont(self.font())
             title_font.setPixelSize(round(15 * u))
             title_font.setBold(True)
-            title_h = QFontMetricsF(title_font).height() + 14 * u
+            title, lines = self.title_lines(title_font, self.width() - 28 * u)
+            title_h = QFontMetricsF(title_font).lineSpacing() * lines + 14 * u
             p.setFont(title_font)
             p.setPen(c.q("muted"))
             p.drawText(
                 QRectF(14 * u, 6 * u, self.width() - 28 * u, title_h - 6 * u),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                QFontMetricsF(title_font).elidedText(
-                    self.title, Qt.TextElideMode.ElideRight, self.width() - 28 * u
-                ),
+                title,
             )
             font, line_h = self._layout(title_h)
             self._paint_lines(p, font, line_h, title_h, u)

@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 import tomli_w
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetricsF
 from pytestqt.qtbot import QtBot
 
 from engine.export.line_map import LineRole
 from engine.lessons import FAST, Lesson, Move, Verdict, find_lesson, lesson_names, load_lesson
 from engine.model.view_model import LaneState
 from gui.lessons.autoplay import Autoplay
+from gui.lessons.code_pane import GATED_TITLE, CodePane
 from gui.lessons.window import KEY_HELP, LessonWindow
 from tests.paths import ROOT
 
@@ -225,3 +227,20 @@ def test_a_whole_lesson_autoplays_offscreen_with_markers_that_match_the_lanes(
         assert LaneState.WAITING in check.marked_states
     finally:
         window.driver.shutdown()
+
+
+def test_the_code_panes_title_wraps_rather_than_losing_its_end(qtbot: QtBot) -> None:
+    """The gated title ends with what explains the presenter's lane ("one more party"): a
+    narrow pane puts it on a second line instead of cutting it."""
+    pane = CodePane()
+    qtbot.addWidget(pane)
+    pane.title = GATED_TITLE
+    font = QFont(pane.font())
+    font.setPixelSize(20)
+    full = QFontMetricsF(font).horizontalAdvance(GATED_TITLE)
+    assert pane.title_lines(font, full + 1) == (GATED_TITLE, 1)
+    text, lines = pane.title_lines(font, full * 0.6)
+    assert lines == 2 and text.replace("\n", " ") == GATED_TITLE
+    assert all(
+        QFontMetricsF(font).horizontalAdvance(line) <= full * 0.6 for line in text.split("\n")
+    )
