@@ -235,7 +235,9 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
         plot = self.getPlotItem()
         if plot is None:  # pyqtgraph resizes the view before it has made the plot
             return
-        beside = plot.getAxis("left").width()  # the legend stands over the plot, not the names
+        # The legend stands over the plot, not the names.  The axis's minimum is the width it
+        # was just given; its geometry still has the old one until the layout runs.
+        beside = plot.getAxis("left").minimumWidth()
         plot.titleLabel.item.setTextWidth(max(self.width() - beside - LEGEND_MARGIN_PX, 120))
         plot.titleLabel.updateMin()
 

@@ -89,6 +89,32 @@ def test_log_text_and_status_strip_follow_the_stage(qtbot: QtBot, window: MainWi
     assert f"font-size: {round(floor)}px" in window.statusBar().styleSheet()
 
 
+@pytest.mark.parametrize("present", [True, False], ids=["stage", "desk"])
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_the_whole_timeline_fits_its_view_after_a_run(
+    qtbot: QtBot, window: MainWindow, size: tuple[int, int], present: bool
+) -> None:
+    """The legend wraps to the plot's width; were it laid out against the names' old width,
+    the plot would be wider than its view and the end of the run cut off at the right."""
+    window.set_fixed_size(*size)
+    window.features.presentation.set_active(present)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size)
+    window.panel.set_scenario(load_preset("launch"))
+    window.panel.set_speed(8.0)
+    with qtbot.waitSignal(window.controller.run_finished, timeout=30_000):
+        assert window.run()
+    view = window.timeline
+    plot = view.getPlotItem()
+    qtbot.waitUntil(lambda: plot.geometry().width() <= view.width())
+    box = plot.getViewBox()
+    right = box.mapRectToScene(box.boundingRect()).right()
+    assert right <= view.width()  # the plot's right edge, with the run's end, is in view
+    left, end = box.viewRange()[0]
+    assert window.model.end_ns is not None and window.model.t0_ns is not None
+    assert left <= 0 and end >= (window.model.end_ns - window.model.t0_ns) / 1e9 * 0.99
+    window.features.presentation.set_active(False)
+
+
 def test_the_window_opens_inside_the_screen_and_forgets_a_size_that_no_longer_fits() -> None:
     projector = QRect(0, 0, 1280, 720)
     size = fitted_size(QSize(*DEFAULT_SIZE), projector)

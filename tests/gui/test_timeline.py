@@ -301,3 +301,26 @@ def test_a_step_mode_hold_is_marked_in_the_band(view: TimelineView) -> None:
     model.apply([Event("work_start", trip + 2 * S, 0, 100, 1, {"planned_s": 0.1})])
     view.update_from(model, trip + 2 * S)
     assert holds[0].x1 == pytest.approx((trip + 2 * S - T0) / 1e9)  # the hold ended there
+
+
+@pytest.mark.parametrize("width", [480, 828, 1200])
+def test_the_legend_wraps_to_the_room_the_names_leave(qtbot: QtBot, width: int) -> None:
+    """The names' axis widens when the first names arrive; the legend must wrap to the room
+    left beside the new width at once (with no resize to correct it), or the plot grows wider
+    than its view and the end of the run is cut off at the right."""
+    view = TimelineView()
+    qtbot.addWidget(view)
+    view.resize(width, 260)
+    view.show()
+    qtbot.waitExposed(view)
+    events = synthetic_events(3, 1)
+    names = ["Communication systems", "Navigation", "Propulsion"]  # a long name: a wide axis
+    events[0] = Event("run_start", T0, None, 1, None, {"names": names, "parties": 3, "stages": 1})
+    model = RunViewModel()
+    model.apply(events)
+    view.update_from(model, model.end_ns or 0)
+    plot = view.getPlotItem()
+    axis = plot.getAxis("left").minimumWidth()
+    assert axis > 60  # the names' axis did widen
+    qtbot.waitUntil(lambda: plot.geometry().width() <= view.width())
+    assert plot.titleLabel.item.textWidth() <= view.width() - axis
