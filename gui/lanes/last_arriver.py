@@ -1,7 +1,8 @@
 """Mark, on its lane, the party that arrived last in each stage: the one the others waited for.
 
 A dark flag sits just past the gate on that party's row ("⚑ last: 1, 3" in big rows, the flag
-alone in a crowd), so across a run you see who kept tripping the barrier.  It reads the
+alone in a crowd; after the party's name when a narrow window leaves no room past the gate),
+so across a run you see who kept tripping the barrier.  It reads the
 view model's stage book (the last arriver of every stage that tripped), kept until the book
 changes, and is painted over the lanes through `LanesView.overlays` (the analysis pane adds
 it when it is shown).
@@ -19,6 +20,7 @@ from gui.lanes.layout import LaneGeometry, LayoutKind, sized_font
 MAX_LISTED = 3  # "last: 1, 2, 3 …": more stages are counted, not listed
 TINY_ROW_PX = 9.0  # thinner rows get a plain tick (256 parties: ~2 px a row)
 FLAG = "⚑"
+LONGEST_LABEL = "index 99"  # the bar's own label a flag must keep clear of
 
 
 def last_arrivals(book: StageBook) -> dict[int, list[str]]:
@@ -86,7 +88,7 @@ class LastArriverMarks:
         marks = self._refresh(model.stage_book)
         if not marks:
             return
-        pills = self._pills(g, marks)
+        pills = self._pills(g, marks, [lane.name for lane in model.lanes[: g.rows]])
         ink = QColor("#F2F5F9" if self.dark else "#14171C")
         paper = QColor("#0B0E13" if self.dark else "#FFFFFF")
         if g.row_h < TINY_ROW_PX:  # a crowd of thin rows: a tick past the gate, no words
@@ -100,7 +102,14 @@ class LastArriverMarks:
             p.drawRoundedRect(rect, rect.height() * 0.3, rect.height() * 0.3)
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
-    def _pills(self, g: LaneGeometry, marks: dict[int, list[str]]) -> list[tuple[QRectF, str]]:
+    @property
+    def placed(self) -> list[tuple[QRectF, str]]:
+        """Where the flags were last painted, and what they said."""
+        return list(self._pill_cache)
+
+    def _pills(
+        self, g: LaneGeometry, marks: dict[int, list[str]], names: list[str]
+    ) -> list[tuple[QRectF, str]]:
         """Where each flag goes and what it says, kept until the geometry or the marks change."""
         if g is self._pills_for[0] and marks is self._pills_for[1]:
             return self._pill_cache
@@ -120,8 +129,27 @@ class LastArriverMarks:
                     w = metrics.horizontalAdvance(text) + h * 0.6 if g.row_h >= TINY_ROW_PX else h
                     if w <= room:
                         break
-                else:  # no room past the gate (big text on stage): just before it
-                    x = g.gate_x - pad - w
+                else:  # no room past the gate (a narrow desk, big text on stage)
+                    name = names[party] if party < len(names) else ""
+                    x = beside_the_name(g, name, w, pad)
                 pills.append((QRectF(x, g.row_centre(party) - h / 2, w, h), text))
         self._pills_for, self._pill_cache = (g, marks), pills
         return pills
+
+
+def beside_the_name(g: LaneGeometry, name: str, w: float, pad: float) -> float:
+    """Where a flag goes when there is no room past the gate: after the party's name if the
+    name column has the room, else at the start of the bar if the bar's own label ("index 2",
+    right-aligned) keeps clear of it, else just before the gate (over the label's start)."""
+    if g.show_names:
+        text_x = g.name_x + g.chip + 10 * g.scale
+        name_end = text_x + min(
+            QFontMetricsF(g.name_font).horizontalAdvance(name), g.name_w - (text_x - g.name_x)
+        )
+        column_end = min(g.name_x + g.name_w, g.badge_x - pad)
+        if name_end + pad + w <= column_end:
+            return column_end - w
+    label = QFontMetricsF(g.small_font).horizontalAdvance(LONGEST_LABEL) + g.bar_h * 0.5
+    if g.track_x0 + pad + w + pad + label <= g.gate_x:
+        return g.track_x0 + pad
+    return g.gate_x - pad - w

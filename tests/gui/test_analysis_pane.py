@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFontMetricsF
 from pytestqt.qtbot import QtBot
 
 from engine.model.missing import MissingThreshold
@@ -22,6 +24,7 @@ from gui.analysis.feature import NO_STACKS, STACK_EVERY_S, read_threshold
 from gui.analysis.live import WhatIfChoice
 from gui.window.main_window import MainWindow
 from gui.window.settings import open_settings
+from tests.gui.probes import painted_geometry
 from tests.paths import PROGRAMS
 
 RUN_MS = 40_000
@@ -74,6 +77,29 @@ def test_the_pane_shows_what_analyze_computes_and_marks_lanes_and_timeline(
     assert [x for x, _ in path.points] == [
         (s.last_arrival_ns - t0) / 1e9 for s in sorted(expected.stages, key=lambda s: s.key)
     ]
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1600, 1000)])
+def test_a_last_arrivers_flag_covers_neither_its_name_nor_its_bars_index(
+    qtbot: QtBot, window: MainWindow, size: tuple[int, int]
+) -> None:
+    window.set_fixed_size(*size)
+    qtbot.waitUntil(lambda: (window.width(), window.height()) == size)
+    assert run_preset(qtbot, window, "launch") == 0
+    g = painted_geometry(window.lanes)
+    assert g is not None
+    (flag,) = window.analysis.marks.placed
+    rect, text = flag
+    assert text.startswith("⚑") and rect.left() >= 0 and rect.right() <= g.width
+    last = window.analysis.live.states.critical_path[0]  # type: ignore[union-attr]
+    lane = window.model.lanes[last]
+    assert g.row_centre(last) - g.row_h / 2 <= rect.center().y() <= g.row_centre(last) + g.row_h / 2
+    small, names = QFontMetricsF(g.small_font), QFontMetricsF(g.name_font)
+    label_w = small.horizontalAdvance(f"index {lane.last_index}")
+    label = QRectF(g.gate_x - g.bar_h * 0.5 - label_w, rect.top(), label_w, rect.height())
+    name_x = g.name_x + g.chip + 10 * g.scale
+    name = QRectF(name_x, rect.top(), names.horizontalAdvance(lane.name), rect.height())
+    assert not rect.intersects(label) and not rect.intersects(name)
 
 
 def test_the_what_if_ghost_and_its_words(qtbot: QtBot, window: MainWindow) -> None:
