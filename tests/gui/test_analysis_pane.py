@@ -46,8 +46,19 @@ def run_preset(qtbot: QtBot, window: MainWindow, name: str, speed: float = 20.0)
     window.panel.set_speed(speed)
     with qtbot.waitSignal(window.controller.run_finished, timeout=RUN_MS) as done:
         assert window.run()
-    qtbot.wait(100)  # a few frames of afterglow: the pane follows the last events
+    followed(qtbot, window)
     return int(done.args[0])
+
+
+def followed(qtbot: QtBot, window: MainWindow) -> None:
+    """Wait until the pane has followed the ended run's last events (a frame after the end:
+    later on a loaded machine), and the lanes have painted them (their flags)."""
+    live = window.analysis.live
+    qtbot.waitUntil(
+        lambda: live.t0_ns == window.model.t0_ns and not live.live and live.states is not None,
+        timeout=10_000,
+    )
+    painted_geometry(window.lanes)
 
 
 def test_the_pane_shows_what_analyze_computes_and_marks_lanes_and_timeline(
@@ -251,5 +262,5 @@ def test_a_replay_names_who_was_missing_and_says_it_has_no_stacks(
     qtbot.waitUntil(lambda: NO_STACKS in panel.body.text(), timeout=RUN_MS)
     assert "<b>Slow</b>" in panel.body.text()
     qtbot.waitUntil(lambda: not window.controller.is_running, timeout=RUN_MS)
-    qtbot.wait(100)  # the afterglow frames: the pane follows the last events
+    followed(qtbot, window)
     assert window.analysis.live.states == analyse_events(source.events, range(2))
