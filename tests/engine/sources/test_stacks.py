@@ -111,7 +111,9 @@ def test_a_stopped_process_is_reported_stopped_and_not_signalled() -> None:
         follow_until(source, model, lambda: arrived(model, 0))
         pid = source.pids[1]
         os.kill(pid, signal.SIGSTOP)
-        os.waitid(os.P_PID, pid, os.WSTOPPED | os.WNOWAIT)  # returns once it has stopped
+        # the run's own `suspended` event says it has stopped (waitid cannot: a party started
+        # by the launcher is not this process's child)
+        follow_until(source, model, lambda: model.lanes[1].suspended)
         stack = fetch(source, 1)
         assert stack.state == ProcessState.STOPPED and stack.threads == ()
         assert "stopped" in stack.note
