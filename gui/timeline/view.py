@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QCursor, QResizeEvent
+from PySide6.QtGui import QCursor, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from engine.model.view_model import RunViewModel
@@ -132,7 +132,12 @@ class TimelineView(pg.PlotWidget):  # type: ignore[misc]
     def fit(self) -> None:
         """Show the whole run and every party."""
         rows = max(len(self.party_axis.names), 1)
-        right = max(self._end_s * 1.05, 1e-3)
+        end = max(self._end_s, 1e-3)
+        # room past the end for half of the last "release N" label, which pyqtgraph drops
+        # rather than cut: the last release (often the run's end) keeps its name
+        half_label = QFontMetricsF(self.look.font()).horizontalAdvance("release 99") / 2 + 6
+        share = min(half_label / max(self.vb.width(), 1.0), 0.5)
+        right = max(end * 1.05, end / (1 - share))
         self.vb.setRange(xRange=(-0.015 * right, right), yRange=self._rows_range(rows), padding=0)
         self._place_band()
 

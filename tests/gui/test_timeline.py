@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QToolTip
 from pytestqt.qtbot import QtBot
@@ -324,3 +324,27 @@ def test_the_legend_wraps_to_the_room_the_names_leave(qtbot: QtBot, width: int) 
     assert axis > 60  # the names' axis did widen
     qtbot.waitUntil(lambda: plot.geometry().width() <= view.width())
     assert plot.titleLabel.item.textWidth() <= view.width() - axis
+
+
+@pytest.mark.parametrize("width", [700, 1200])
+def test_the_last_release_keeps_its_label_when_the_whole_run_is_fitted(
+    qtbot: QtBot, width: int
+) -> None:
+    """The last release is often the run's end: fitted, there is room past it for half its
+    label, which pyqtgraph would otherwise drop rather than cut."""
+    view = TimelineView()
+    qtbot.addWidget(view)
+    view.resize(width, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    model = RunViewModel()
+    model.apply(synthetic_events(3, 2, action=False))
+    view.update_from(model, model.end_ns or 0)
+    view.fit()
+    image = QImage(view.size(), QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _axis, _ticks, texts = view.release_axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    assert [text for *_rest, text in texts] == ["release 1", "release 2"]
