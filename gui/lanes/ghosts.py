@@ -47,7 +47,7 @@ def paint_ghosts(p: QPainter, g: LaneGeometry, model: RunViewModel) -> None:
             font.setBold(False)
             p.setFont(font)
             p.setPen(colours.q("hint"))
-            x = g.name_x + g.chip + 10 * g.scale
+            x = g.name_text_x
             p.drawText(
                 QRectF(x, cy - g.row_h / 2, g.name_w - (x - g.name_x), g.row_h), LEFT, GHOST_NAME
             )

@@ -142,7 +142,7 @@ def beside_the_name(g: LaneGeometry, name: str, w: float, pad: float) -> float:
     name column has the room, else at the start of the bar if the bar's own label ("index 2",
     right-aligned) keeps clear of it, else just before the gate (over the label's start)."""
     if g.show_names:
-        text_x = g.name_x + g.chip + 10 * g.scale
+        text_x = g.name_text_x
         name_end = text_x + min(
             QFontMetricsF(g.name_font).horizontalAdvance(name), g.name_w - (text_x - g.name_x)
         )

@@ -128,6 +128,11 @@ class LaneGeometry:
     def row_centre(self, index: int) -> float:
         return self.lanes_top + (index + 0.5) * self.row_h
 
+    @property
+    def name_text_x(self) -> float:
+        """Where a party's name begins: after its numbered mark and a gap."""
+        return self.name_x + self.chip + 10 * self.scale
+
 
 @dataclass(frozen=True)
 class _Frame:

@@ -137,7 +137,7 @@ class RowPainter:
     def _paint_name(self, p: QPainter, lane: Lane, cy: float) -> None:
         g = self.g
         paint_party_mark(p, g, lane.index, g.name_x, cy, g.chip)
-        text_x = g.name_x + g.chip + 10 * g.scale
+        text_x = g.name_text_x
         width = g.name_w - (text_x - g.name_x)
         name = self._elided.get(lane.name)
         if name is None:

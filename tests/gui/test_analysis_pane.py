@@ -108,7 +108,7 @@ def test_a_last_arrivers_flag_covers_neither_its_name_nor_its_bars_index(
     small, names = QFontMetricsF(g.small_font), QFontMetricsF(g.name_font)
     label_w = small.horizontalAdvance(f"index {lane.last_index}")
     label = QRectF(g.gate_x - g.bar_h * 0.5 - label_w, rect.top(), label_w, rect.height())
-    name_x = g.name_x + g.chip + 10 * g.scale
+    name_x = g.name_text_x
     name = QRectF(name_x, rect.top(), names.horizontalAdvance(lane.name), rect.height())
     assert not rect.intersects(label) and not rect.intersects(name)
 

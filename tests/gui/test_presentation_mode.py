@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from pytestqt.qtbot import QtBot
 from engine.model.view_model import LaneState
 from engine.scenario.presets import list_presets, load_preset
 from gui.lanes.painter import badge_text
-from gui.style.theme import apply_theme
 from gui.window.action_table import keyboard_map, keyboard_map_markdown
 from gui.window.main_window import MainWindow
 from gui.window.settings import open_settings
@@ -22,18 +20,6 @@ from tests.gui.probes import painted_geometry, painted_ground
 
 RUN_MS = 30_000
 OFFSCREEN_DIALOG = r"^This plugin does not support propagateSizeHints\(\)$"  # offscreen only
-
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    win = MainWindow(open_settings(tmp_path / "s.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    apply_theme(app, "light")  # the palette is global: leave it as the next test expects
 
 
 def lane_fonts(window: MainWindow) -> list[int]:
