@@ -195,14 +195,31 @@ def test_gil_makes_four_threads_take_about_four_times_one() -> None:
 @pytest.mark.usefixtures("fixed_cpu_rate")
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores to run in parallel")
 def test_gil_preset_serialises_threads_but_not_processes() -> None:
-    speedup = parallel_speedup()
-    if speedup < 1.4:
-        pytest.skip(f"two processes run only {speedup:.2f}× faster than one here: no parallelism")
+    """The shortest span each backend reached in up to five tries, each try after its own check
+    that two processes run in parallel right now. On an idle machine with two cores the
+    threads take about twice as long as the processes; two runs on the same backend differ by
+    less than 10 %, so 1.3× still tells "serialised" from "not".
+
+    Why the shortest: other load can only slow a run down. It hurts the processes most (they
+    need the cores the lesson is about; CI once saw them at 3× their plan a moment after the
+    machine had proved parallel), while threads sharing one GIL use one core either way.
+    """
     scenario = load_preset("gil")
-    threads = work_spans(run(scenario, speed=4, seed=1), 0)
-    processes = work_spans(run(scenario.replace(backend="processes"), speed=4, seed=1), 0)
-    ratio = statistics.mean(threads) / statistics.mean(processes)
-    assert ratio > 1.5, (threads, processes)
+    threads: list[float] = []
+    processes: list[float] = []
+    speedups: list[float] = []
+    for _ in range(5):
+        speedups.append(parallel_speedup())
+        if speedups[-1] < 1.4:
+            continue
+        threads.append(statistics.mean(work_spans(run(scenario, speed=4, seed=1), 0)))
+        in_parallel = run(scenario.replace(backend="processes"), speed=4, seed=1)
+        processes.append(statistics.mean(work_spans(in_parallel, 0)))
+        if min(threads) / min(processes) > 1.3:
+            return
+    if not threads:
+        pytest.skip(f"two processes never ran in parallel here (speedups {speedups})")
+    pytest.fail(f"threads {threads} s not slower than processes {processes} s ({speedups})")
 
 
 def headless(*argv: str) -> HeadlessOptions:
