@@ -5,7 +5,7 @@ lesson only says when a step begins and when it is over; how frames reach the fi
 recorder's business (gui/recording/recorder.py), and it writes the chapters into the MP4
 itself.  This keeps each step's caption with the video time its chapter starts at and, once
 the video is saved, writes the captions beside it as FILE.vtt (on a worker thread; the GUI only
-hears `saved` or `failed`).
+hears `saved` or `failed`, on its own thread, once the worker has ended).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QWidget
 from engine.files.atomic import atomic_write_text
 from engine.lessons.subtitles import Chapter, chapters_from_marks, webvtt
 from gui.recording.recorder import Recorder
+from gui.recording.thread_end import ThreadEndWatch
 from gui.run.controller import RunController
 
 
@@ -47,6 +48,7 @@ class LessonRecording(QObject):
         self.marks: list[tuple[float, str, str]] = []
         self._end_s = 0.0
         self._thread: threading.Thread | None = None
+        self._captions_error: str | None = None  # set by the captions thread before it ends
 
     @property
     def recording(self) -> bool:
@@ -82,11 +84,17 @@ class LessonRecording(QObject):
             target=self._finish, args=(Path(path), chapters), name="lesson-captions", daemon=True
         )
         self._thread.start()
+        ThreadEndWatch(self._thread, lambda: self._on_captions(path), self)
 
     def _finish(self, video: Path, chapters: list[Chapter]) -> None:
+        """On the captions thread: no Qt here (gui/recording/thread_end.py says why)."""
         try:
             atomic_write_text(subtitle_path(video), webvtt(chapters))
         except OSError as exc:
-            self.failed.emit(f"captions not written beside {video}: {exc}".splitlines()[0])
-            return
-        self.saved.emit(str(video))
+            self._captions_error = f"captions not written beside {video}: {exc}".splitlines()[0]
+
+    def _on_captions(self, video: str) -> None:
+        if self._captions_error is None:
+            self.saved.emit(video)
+        else:
+            self.failed.emit(self._captions_error)

@@ -28,6 +28,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer,
 from PySide6.QtWidgets import QWidget
 
 from gui.recording.frame_times import FrameTimes, LiveTimes
+from gui.recording.thread_end import ThreadEndWatch
 from gui.recording.video_chapters import Chapter, chapter_title
 from gui.recording.video_writer import VideoWriter, check_video_path
 from gui.run.controller import RunController
@@ -47,7 +48,6 @@ class Recorder(QObject):
     saved = Signal(str)  # the final path, once the file is complete
     failed = Signal(str)  # one line: why there is no file
     stopped = Signal()  # no more frames (stop(), stop_after's end, or a failed encoder)
-    _writer_ended = Signal(object)  # None or the error line, from the writer thread
 
     def __init__(
         self,
@@ -79,7 +79,6 @@ class Recorder(QObject):
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._tick)
-        self._writer_ended.connect(self._on_writer_end)
 
     # ------------------------------------------------------------------ facts
     @property
@@ -114,12 +113,13 @@ class Recorder(QObject):
             return
         first = self.widget.grab().toImage()
         self.size = first.size()
-        writer = VideoWriter(self.path, self.size, self.fps, self._writer_ended.emit)
+        writer = VideoWriter(self.path, self.size, self.fps)
         self._writer = writer
         if self.times is None:
             self.times = LiveTimes(time.monotonic_ns(), self.fps)
         self.controller.hold_frames()
         writer.start()
+        ThreadEndWatch(writer.thread, self._on_writer_end, self)
         self._recording = True
         # Not at once: what started with the recording (a replay's bar, a run's first layout)
         # is laid out by posted events; the first frame waits until they are done.
@@ -262,11 +262,12 @@ class Recorder(QObject):
             _, callback = self._at_frame.pop(0)
             callback()
 
-    def _on_writer_end(self, error: object) -> None:
+    def _on_writer_end(self) -> None:
+        error = self._writer.error if self._writer is not None else None
         if error is None:
             self.saved.emit(str(self.path))
         else:
-            self._give_up(str(error))
+            self._give_up(error)
 
     def _give_up(self, error: str) -> None:
         self.error = error

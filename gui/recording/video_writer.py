@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -76,14 +75,16 @@ def encoder_command(ffmpeg: str, size: QSize, fps: int, suffix: str, out: Path) 
 
 
 class VideoWriter:
-    """Encodes the images it is offered into `path`, on its own thread, until `finish()`."""
+    """Encodes the images it is offered into `path`, on its own thread, until `finish()`.
+
+    The thread never calls back: it ends, with `error` None or the one line saying why there
+    is no file (see gui/recording/thread_end.py for why)."""
 
     def __init__(
         self,
         path: Path,
         size: QSize,
         fps: int,
-        on_end: Callable[[str | None], None],
     ) -> None:
         check_video_path(path)
         self.path = path
@@ -93,8 +94,7 @@ class VideoWriter:
         self.chapters: list[Chapter] = []  # set before finish(); written after the frames
         self.frames_offered = 0
         self.frames_written = 0
-        self.error: str | None = None
-        self._on_end = on_end  # called on the writer thread with None or the error line
+        self.error: str | None = None  # set by the thread before it ends; read once it has
         self._queue: queue.Queue[QImage] = queue.Queue(QUEUE_FRAMES)
         self._finishing = threading.Event()
         self._thread = threading.Thread(target=self._run, name="video-writer", daemon=True)
@@ -102,6 +102,11 @@ class VideoWriter:
     @property
     def temp_path(self) -> Path:
         return self.path.with_name(f".{self.path.stem}.part-{os.getpid()}{self.suffix}")
+
+    @property
+    def thread(self) -> threading.Thread:
+        """The encoding thread: the recorder hears its end through `ThreadEndWatch`."""
+        return self._thread
 
     @property
     def pending(self) -> int:
@@ -160,9 +165,6 @@ class VideoWriter:
             with contextlib.suppress(OSError):
                 temp.unlink()
             self._drain()
-            self._on_end(self.error)
-            return
-        self._on_end(None)
 
     def _encode(self, ffmpeg: str, temp: Path, errors: IO[bytes]) -> None:
         """Run ffmpeg over the queued frames until finish(); raises OSError if it fails."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +27,6 @@ from gui.recording.video_chapters import ChapterSpan, read_chapters
 from gui.recording.video_writer import QUEUE_FRAMES, VideoWriter
 from gui.window import main_window
 from gui.window.main_window import MainWindow
-from gui.window.settings import open_settings
 from tests.gui.video_frames import summarise
 from tests.paths import ROOT
 
@@ -63,15 +61,6 @@ class FrameNotes:
                 tuple(model.progress(lane, now_ns) for lane in model.lanes),
             )
         )
-
-
-@pytest.fixture
-def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
-    win = MainWindow(open_settings(tmp_path / "s.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
 
 
 @pytest.fixture
@@ -231,7 +220,7 @@ def test_an_odd_window_is_recorded_at_its_own_size_padded_to_even_sides(
 
 def test_the_gui_thread_never_waits_for_a_full_encoder_queue(qtbot: QtBot) -> None:
     image = QImage(8, 8, QImage.Format.Format_RGB32)
-    writer = VideoWriter(Path("never-started.mp4"), image.size(), FPS, lambda _error: None)
+    writer = VideoWriter(Path("never-started.mp4"), image.size(), FPS)
     assert all(writer.offer(image) for _ in range(QUEUE_FRAMES))
     assert not writer.has_room()
     assert writer.offer(image) is False  # refused at once: the recorder draws it later
